@@ -1,0 +1,121 @@
+"""The ``ccsim`` command: a Hydra 1.3 app.
+
+Before Hydra starts any job, the command composes and validates the configuration of every job
+the command line asks for, so a misspelt key, an unknown preset or a bad value stops the run with
+one line naming the key, the value and what is allowed (exit status 2), never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import hydra
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import DictConfig
+
+from .errors import ConfigError
+from .job import run_job, validate_config
+from .schema import register_configs
+
+__all__ = ["main"]
+
+CONFIG_MODULE = "ccsim.conf"
+register_configs()
+
+
+def _fail(message: str) -> None:
+    sys.stderr.write(f"ccsim: error: {message}\n")
+    sys.exit(2)
+
+
+def _one_line(exc: BaseException) -> str:
+    """Hydra/OmegaConf errors span several lines; keep what names the key and the problem."""
+    text = str(exc)
+    cause = exc.__cause__
+    if cause is not None and str(cause) not in text:
+        text += "\n" + str(cause)
+    keep = [ln.strip() for ln in text.splitlines()
+            if ln.strip() and not ln.strip().startswith(("full_key:", "object_type", "reference_type"))]
+    return "; ".join(dict.fromkeys(keep))
+
+
+def _job_overrides(overrides: list[str]) -> list[list[str]]:
+    """One override list per value of each sweep (others at their first value): every key and
+    every swept value is checked without composing the whole cartesian product."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    parsed = OverridesParser.create().parse_overrides(overrides)
+    base: list[str] = []
+    sweeps: list[tuple[int, list[str]]] = []
+    for i, ov in enumerate(parsed):
+        if ov.is_sweep_override():
+            if ov.is_glob():
+                base.append("")  # expanded by Hydra itself; checked when each job starts
+                continue
+            values = list(ov.sweep_string_iterator())
+            key = ov.get_key_element()
+            choices = [f"{key}={v}" for v in values]
+            base.append(choices[0])
+            sweeps.append((i, choices))
+        else:
+            base.append(ov.input_line or f"{ov.get_key_element()}={ov.get_value_string()}")
+    variants = [base]
+    for i, choices in sweeps:
+        for choice in choices[1:]:
+            v = list(base)
+            v[i] = choice
+            variants.append(v)
+    return [[o for o in v if o] for v in variants]
+
+
+def precheck(argv: list[str]) -> None:
+    """Compose and validate every job's config from the command line; exit 2 on bad input."""
+    from hydra import compose, initialize_config_module
+    from hydra._internal.utils import get_args_parser
+    from hydra.core.global_hydra import GlobalHydra
+
+    try:
+        args = get_args_parser().parse_args(argv)
+    except SystemExit:
+        raise
+    if args.help or args.hydra_help or args.info or args.shell_completion or args.cfg:
+        return  # Hydra prints and exits without running jobs
+    config_name = args.config_name or "config"
+    try:
+        variants = _job_overrides(list(args.overrides)) if args.multirun else [list(args.overrides)]
+    except Exception as exc:  # override syntax errors
+        _fail(_one_line(exc))
+    GlobalHydra.instance().clear()
+    try:
+        with initialize_config_module(config_module=CONFIG_MODULE, version_base="1.3"):
+            for overrides in variants:
+                try:
+                    cfg = compose(config_name=config_name, overrides=overrides)
+                except Exception as exc:
+                    _fail(_one_line(exc))
+                try:
+                    validate_config(cfg)
+                except ConfigError as exc:
+                    _fail(str(exc))
+    finally:
+        GlobalHydra.instance().clear()
+
+
+@hydra.main(version_base="1.3", config_path="conf", config_name="config")
+def _hydra_main(cfg: DictConfig) -> None:
+    try:
+        run_job(cfg, Path(HydraConfig.get().runtime.output_dir))
+    except ConfigError as exc:  # precheck normally catches these first
+        _fail(str(exc))
+
+
+def main() -> None:
+    """Console entry point: validate, then hand over to Hydra (single run or ``-m`` sweep)."""
+    precheck(sys.argv[1:])
+    _hydra_main()
+
+
+if __name__ == "__main__":
+    main()

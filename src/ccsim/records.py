@@ -1,0 +1,54 @@
+"""Per-contact records of one run, kept as columns (numpy arrays), never one object per contact."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+import numpy as np
+
+__all__ = ["Outcome", "ContactRecords"]
+
+
+class Outcome(IntEnum):
+    """Where a contact is when the run ends. Exactly one per arrival (conservation)."""
+
+    WAITING = 0  # still in the queue at the horizon
+    IN_SERVICE = 1  # answered, being handled at the horizon
+    HANDLED = 2  # answered and finished
+    ABANDONED = 3  # left the queue before being answered
+    BLOCKED = 4  # found the waiting room full
+
+
+@dataclass(frozen=True)
+class ContactRecords:
+    """One row per arrival, in arrival order. Times are seconds from the start of the run.
+
+    ``answer_s`` is NaN for contacts never answered; ``end_s`` is the time the contact left
+    (service end, abandonment or blocking) and NaN for contacts still in the system.
+    ``handle_s`` and ``patience_s`` are the customer's drawn attributes (patience is +inf when
+    customers never abandon), kept even when unused so demand workload counts every arrival.
+    """
+
+    arrival_s: np.ndarray
+    handle_s: np.ndarray
+    patience_s: np.ndarray
+    answer_s: np.ndarray
+    end_s: np.ndarray
+    outcome: np.ndarray
+    horizon_s: float
+
+    def __len__(self) -> int:
+        return len(self.arrival_s)
+
+    @property
+    def wait_s(self) -> np.ndarray:
+        """Time in queue: until answer, abandonment, or the horizon; 0 for blocked contacts."""
+        left_queue = np.where(np.isnan(self.answer_s), self.end_s, self.answer_s)
+        left_queue = np.where(np.isnan(left_queue), self.horizon_s, left_queue)
+        return left_queue - self.arrival_s
+
+    @property
+    def nbytes(self) -> int:
+        return sum(a.nbytes for a in (self.arrival_s, self.handle_s, self.patience_s,
+                                      self.answer_s, self.end_s, self.outcome))

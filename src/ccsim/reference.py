@@ -1,0 +1,72 @@
+"""Closed-form Erlang values for a scenario, to put beside the simulated ones.
+
+They apply to a stationary single queue: constant arrival rate and agents. Erlang B for a loss
+system (``waiting_room: 0``), Erlang C without abandonment, Erlang A with exponential patience.
+With non-exponential handle or patience times the formulas are labelled approximations.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from typing import Any
+
+from . import analytic
+from .distributions import Exponential
+from .scenario import Scenario
+
+__all__ = ["erlang_reference", "required_agents_function"]
+
+
+def erlang_reference(scenario: Scenario) -> dict[str, Any] | None:
+    """``{"model", "exact", "values": {metric: value}}`` or None when no formula applies."""
+    if not scenario.is_stationary or scenario.waiting_room not in (None, 0):
+        return None
+    rate = float(scenario.arrival_rate_per_s[0])
+    aht = scenario.handle_time.mean_s
+    c = int(scenario.agents_on_phone[0])
+    t = scenario.target_answer_s
+    load = rate * aht
+    exact = isinstance(scenario.handle_time, Exponential)
+    if scenario.waiting_room == 0:
+        b = analytic.erlang_b(load, c)
+        # Erlang B holds for any handle-time distribution (insensitivity).
+        return {"model": "Erlang B (M/M/c/c)", "exact": True, "values": {
+            "blocking_rate": b, "occupancy": (1.0 - b) * load / c}}
+    if scenario.patience is None:
+        if load >= c:
+            return None  # no steady state: the queue grows without bound
+        r = analytic.erlang_c_metrics(rate, aht, c, t)
+        return {"model": "Erlang C (M/M/c)", "exact": exact, "values": {
+            "p_wait": r.p_wait, "asa_s": r.mean_wait_s, "mean_wait_s": r.mean_wait_s,
+            "sl_answered_within_t": r.service_level, "sl_wait_le_t": r.service_level,
+            "occupancy": r.occupancy, "abandon_rate": 0.0}}
+    exact = exact and isinstance(scenario.patience, Exponential)
+    a = analytic.erlang_a_metrics(rate, aht, c, scenario.patience.mean_s, t)
+    return {"model": "Erlang A (M/M/c+M)", "exact": exact, "values": {
+        "abandon_rate": a.p_abandon, "p_wait": a.p_wait, "mean_wait_s": a.mean_wait_s,
+        "asa_s": a.mean_wait_answered_s, "sl_answered_within_t": a.sl_answered_within_t,
+        "sl_wait_le_t": a.sl_wait_le_t, "occupancy": a.occupancy}}
+
+
+def required_agents_function(scenario: Scenario):  # type: ignore[no-untyped-def]
+    """``rate_per_s -> (agents Erlang C needs, agents Erlang A needs)``, scheduled (with shrinkage).
+
+    Erlang A uses the mean of the patience distribution as if it were exponential.
+    """
+    aht = scenario.handle_time.mean_s
+    t = scenario.target_answer_s
+    sl = scenario.target_service_level
+    patience = scenario.patience.mean_s if scenario.patience is not None else None
+
+    @lru_cache(maxsize=None)
+    def required(rate_per_s: float) -> tuple[int, int]:
+        if rate_per_s <= 0:
+            return 0, 0
+        c = analytic.agents_for_service_level(rate_per_s, aht, t, sl, shrinkage=scenario.shrinkage)
+        a = (analytic.agents_for_service_level(rate_per_s, aht, t, sl, patience_s=patience,
+                                               shrinkage=scenario.shrinkage)
+             if patience is not None and math.isfinite(patience) else c)
+        return c, a
+
+    return required
