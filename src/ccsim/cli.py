@@ -7,6 +7,8 @@ one line naming the key, the value and what is allowed (exit status 2), never a 
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,11 +19,16 @@ from omegaconf import DictConfig
 
 from .errors import ConfigError
 from .job import run_job, validate_config
-from .schema import register_configs
+from .schema import CCSimConf, DistributionConf, RunConf, ScenarioConf, register_configs
 
 __all__ = ["main"]
 
 CONFIG_MODULE = "ccsim.conf"
+CONFIG_GROUPS = ("scenario",)
+# Schema fields that are themselves schema nodes (annotations are strings under
+# ``from __future__ import annotations``, so the mapping is spelt out).
+_FIELD_TYPES: dict[str, Any] = {"handle_time": DistributionConf, "patience": DistributionConf,
+                                "scenario": ScenarioConf, "run": RunConf}
 register_configs()
 
 
@@ -41,6 +48,36 @@ def _one_line(exc: BaseException) -> str:
     return "; ".join(dict.fromkeys(keep))
 
 
+def _schema_node(path: list[str]) -> Any:
+    """The schema dataclass (or None for a leaf) at a dotted path; KeyError if there is none."""
+    node: Any = CCSimConf
+    for i, part in enumerate(path):
+        names = {f.name: f for f in dataclasses.fields(node)}
+        if part not in names:
+            close = difflib.get_close_matches(part, list(names), n=1)
+            prefix = ".".join(path[:i] + [""])
+            hint = f" (did you mean {prefix}{close[0]}?)" if close else ""
+            raise KeyError(f"unknown key{hint}; allowed: {', '.join(prefix + n for n in names)}")
+        node = _FIELD_TYPES.get(part)
+        if node is None and i < len(path) - 1:
+            raise KeyError(f"{'.'.join(path[:i + 1])} has no sub-keys")
+    return node
+
+
+def _check_override_keys(overrides: list[str]) -> None:
+    """Misspelt keys get ccsim's one-line message (with a suggestion), not Hydra's."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    for ov in OverridesParser.create().parse_overrides(overrides):
+        key = ov.key_or_group
+        if ov.is_hydra_override() or key in CONFIG_GROUPS or ov.is_delete():
+            continue
+        try:
+            _schema_node(key.split("."))
+        except KeyError as exc:
+            raise ConfigError(key, ov.get_value_element_as_str(), str(exc.args[0])) from None
+
+
 def _job_overrides(overrides: list[str]) -> list[list[str]]:
     """One override list per value of each sweep (others at their first value): every key and
     every swept value is checked without composing the whole cartesian product."""
@@ -51,8 +88,8 @@ def _job_overrides(overrides: list[str]) -> list[list[str]]:
     sweeps: list[tuple[int, list[str]]] = []
     for i, ov in enumerate(parsed):
         if ov.is_sweep_override():
-            if ov.is_glob():
-                base.append("")  # expanded by Hydra itself; checked when each job starts
+            if not (ov.is_choice_sweep() or ov.is_range_sweep()):
+                base.append("")  # glob/interval: expanded by Hydra; checked as each job starts
                 continue
             values = list(ov.sweep_string_iterator())
             key = ov.get_key_element()
@@ -83,6 +120,12 @@ def precheck(argv: list[str]) -> None:
     if args.help or args.hydra_help or args.info or args.shell_completion or args.cfg:
         return  # Hydra prints and exits without running jobs
     config_name = args.config_name or "config"
+    try:
+        _check_override_keys(list(args.overrides))
+    except ConfigError as exc:
+        _fail(str(exc))
+    except Exception as exc:  # override syntax errors
+        _fail(_one_line(exc))
     try:
         variants = _job_overrides(list(args.overrides)) if args.multirun else [list(args.overrides)]
     except Exception as exc:  # override syntax errors

@@ -11,6 +11,9 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
 __all__ = ["atomic_write_text", "atomic_write_bytes", "write_json", "write_csv", "fmt"]
 
 
@@ -23,6 +26,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are ordinary files
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

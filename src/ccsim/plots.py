@@ -67,7 +67,7 @@ def plot_intervals(result: RunResult, path: Path) -> Path:
     lines = ax.get_legend_handles_labels()
     lines2 = ax2.get_legend_handles_labels()
     ax.legend(lines[0] + lines2[0], lines[1] + lines2[1], loc="lower left", fontsize=8)
-    ax.set_xlabel("clock time (h from midnight of day 1)")
+    ax.set_xlabel("clock time (hours; 24 = midnight of day 1)")
     if result.settings.warmup_s > 0:
         for a in axes:
             a.axvspan(x[0], sc.clock_start_h + result.settings.warmup_s / 3600.0, color="gray",

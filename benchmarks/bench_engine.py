@@ -1,0 +1,154 @@
+"""Engine benchmark: the same M/M/c+M workload through three implementations, in one run.
+
+    python benchmarks/bench_engine.py [--repeats 5] [--contacts 200000]
+
+Workload (per time unit; here the unit is a minute): c = 50 agents, lambda = 48 arrivals,
+mu = 1 service completion per agent, theta = 0.5 abandonments per waiting customer (mean
+patience 2). Three implementations, alternating, ``--repeats`` times each:
+
+* ``heapq``: a bare event loop over ``heapq`` written here: the floor for pure Python.
+* ``ccsim``: ccsim's real engine (``sample_arrivals`` + ``simulate``), records included.
+* ``simpy-process``: the idiomatic SimPy model, one process per contact with
+  ``yield request | timeout(patience)``.
+
+All three draw their random numbers the same way (numpy, vectorised), so the comparison is
+about the event loop. Prints contacts per second (median over repeats) and, last,
+``ratio ccsim/heapq: X.XX``: ccsim's median run time divided by heapq's (lower is better).
+"""
+
+from __future__ import annotations
+
+import argparse
+import heapq
+import statistics
+import time
+from collections import deque
+
+import numpy as np
+import simpy
+
+from ccsim.arrivals import sample_arrivals
+from ccsim.engine import simulate
+from ccsim.rng import RandomStreams
+from ccsim.scenario import scenario_from_config
+
+C, LAM, MU, THETA = 50, 48.0, 1.0, 0.5  # per minute
+
+
+def draw(seed: int, horizon_min: float) -> tuple[list[float], list[float], list[float]]:
+    rng = np.random.default_rng(seed)
+    n = int(LAM * horizon_min * 1.1) + 100
+    arrival = np.cumsum(rng.exponential(1 / LAM, n))
+    arrival = arrival[arrival < horizon_min]
+    m = len(arrival)
+    return (arrival.tolist(), rng.exponential(1 / MU, m).tolist(),
+            rng.exponential(1 / THETA, m).tolist())
+
+
+def run_heapq(seed: int, horizon_min: float) -> tuple[int, int]:
+    arrival, handle, patience = draw(seed, horizon_min)
+    n = len(arrival)
+    heap: list[tuple[float, int, int]] = [(arrival[0], 0, 0)]
+    free, queue, state = C, deque(), bytearray(n)  # state: 0 new, 1 waiting, 2 served, 3 gone
+    answer = [0.0] * n
+    served = abandoned = 0
+    push, pop = heapq.heappush, heapq.heappop
+    while heap:
+        t, kind, i = pop(heap)
+        if t >= horizon_min:
+            break
+        if kind == 0:  # arrival
+            if i + 1 < n:
+                push(heap, (arrival[i + 1], 0, i + 1))
+            if free:
+                free -= 1
+                state[i] = 2
+                answer[i] = t
+                push(heap, (t + handle[i], 1, i))
+            else:
+                state[i] = 1
+                queue.append(i)
+                push(heap, (t + patience[i], 2, i))
+        elif kind == 1:  # service end
+            served += 1
+            while queue:
+                j = queue.popleft()
+                if state[j] == 1:
+                    state[j] = 2
+                    answer[j] = t
+                    push(heap, (t + handle[j], 1, j))
+                    break
+            else:
+                free += 1
+        elif state[i] == 1:  # patience expired while waiting
+            state[i] = 3
+            abandoned += 1
+    return n, abandoned
+
+
+def run_ccsim(seed: int, horizon_min: float) -> tuple[int, int]:
+    scenario = scenario_from_config({
+        "horizon_h": horizon_min / 60, "interval_min": 60, "arrival_rate_per_h": LAM * 60,
+        "agents": C, "handle_time": {"dist": "exponential", "mean_s": 60 / MU},
+        "patience": {"dist": "exponential", "mean_s": 60 / THETA},
+    })
+    records = simulate(scenario, sample_arrivals(scenario, RandomStreams(seed)))
+    return len(records), int((records.outcome == 3).sum())
+
+
+def run_simpy_process(seed: int, horizon_min: float) -> tuple[int, int]:
+    arrival, handle, patience = draw(seed, horizon_min)
+    env = simpy.Environment()
+    agents = simpy.Resource(env, capacity=C)
+    abandoned = 0
+
+    def customer(i: int):  # type: ignore[no-untyped-def]
+        nonlocal abandoned
+        with agents.request() as req:
+            result = yield req | env.timeout(patience[i])
+            if req in result:
+                yield env.timeout(handle[i])
+            else:
+                abandoned += 1
+
+    def source():  # type: ignore[no-untyped-def]
+        for i, t in enumerate(arrival):
+            yield env.timeout(t - env.now)
+            env.process(customer(i))
+
+    env.process(source())
+    env.run(until=horizon_min)
+    return len(arrival), abandoned
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--contacts", type=int, default=200_000)
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+    horizon_min = float(np.ceil(args.contacts / LAM / 60.0) * 60.0)  # whole hours
+    impls = {"heapq": run_heapq, "ccsim": run_ccsim, "simpy-process": run_simpy_process}
+    times: dict[str, list[float]] = {k: [] for k in impls}
+    counts: dict[str, tuple[int, int]] = {}
+    for rep in range(args.repeats):
+        for name, fn in impls.items():  # alternate so drift in machine speed hits all alike
+            t0 = time.perf_counter()
+            counts[name] = fn(args.seed + rep, horizon_min)
+            times[name].append(time.perf_counter() - t0)
+    print(f"M/M/c+M: c={C} lambda={LAM:g} mu={MU:g} theta={THETA:g} per minute, "
+          f"horizon {horizon_min:g} min, {args.repeats} repeats (median)")
+    for name in impls:
+        n, ab = counts[name]
+        med = statistics.median(times[name])
+        print(f"{name:>14}: {n / med:>10,.0f} contacts/s  ({med:.3f} s for {n:,} contacts, "
+              f"abandoned {ab / n:.2%})")
+    for name in ("simpy-process",):
+        print(f"ratio {name}/heapq: "
+              f"{statistics.median(times[name]) / statistics.median(times['heapq']):.2f}")
+    print(f"ratio ccsim/heapq: "
+          f"{statistics.median(times['ccsim']) / statistics.median(times['heapq']):.2f}")
+
+
+if __name__ == "__main__":
+    main()

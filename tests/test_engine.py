@@ -1,0 +1,157 @@
+"""Engine: conservation, determinism, common random numbers, staffing changes."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ccsim.arrivals import sample_arrivals
+from ccsim.engine import simulate
+from ccsim.metrics import interval_metrics, total_metrics
+from ccsim.records import Outcome
+from ccsim.reference import required_agents_function
+from ccsim.rng import RandomStreams
+from ccsim.scenario import scenario_from_config
+
+from conftest import mmc_config
+
+
+def _run(cfg, seed=1, replication=0):
+    sc = scenario_from_config(cfg)
+    return sc, simulate(sc, sample_arrivals(sc, RandomStreams(seed, replication)))
+
+
+dist = st.sampled_from([
+    {"dist": "exponential", "mean_s": 200.0},
+    {"dist": "lognormal", "mean_s": 250.0, "cv": 1.2},
+    {"dist": "gamma", "mean_s": 150.0, "cv": 0.5},
+    {"dist": "deterministic", "mean_s": 180.0},
+    {"dist": "empirical", "values_s": [60.0, 120.0, 900.0], "weights": [1.0, 2.0, 0.5]},
+])
+patience = st.sampled_from([
+    {"dist": "none"}, {"dist": "exponential", "mean_s": 60.0},
+    {"dist": "lognormal", "mean_s": 120.0, "cv": 0.7}, {"dist": "deterministic", "mean_s": 30.0},
+])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    n_intervals=st.integers(1, 8),
+    rates=st.lists(st.floats(0.0, 400.0), min_size=8, max_size=8),
+    agents=st.lists(st.integers(1, 30), min_size=8, max_size=8),
+    handle=dist, pat=patience,
+    room=st.sampled_from([None, 0, 1, 5]),
+    shrinkage=st.sampled_from([0.0, 0.25]),
+    seed=st.integers(0, 2**31),
+)
+def test_conservation_per_interval_and_total(n_intervals, rates, agents, handle, pat, room,
+                                             shrinkage, seed):
+    cfg = {
+        "horizon_h": n_intervals * 0.5, "interval_min": 30,
+        "arrival_profile_per_h": rates[:n_intervals],
+        "agents_per_interval": [max(2, a) for a in agents[:n_intervals]],
+        "shrinkage": shrinkage, "handle_time": handle, "patience": pat, "waiting_room": room,
+    }
+    sc, rec = _run(cfg, seed)
+    # Every arrival is in exactly one terminal state (or still in the system).
+    assert set(np.unique(rec.outcome)) <= {int(o) for o in Outcome}
+    iv = interval_metrics(sc, rec, 0.0, required_agents_function(sc))
+    parts = iv["handled"] + iv["abandoned"] + iv["blocked"] + iv["in_system_at_end"]
+    np.testing.assert_array_equal(iv["offered"], parts)
+    assert iv["offered"].sum() == len(rec)
+    tot = total_metrics(sc, rec, 0.0, iv)
+    assert tot["offered"] == tot["handled"] + tot["abandoned"] + tot["blocked"] + tot["in_system_at_end"]
+    # Causality and bounds.
+    ans = ~np.isnan(rec.answer_s)
+    assert np.all(rec.answer_s[ans] >= rec.arrival_s[ans])
+    done = ~np.isnan(rec.end_s)
+    assert np.all(rec.end_s[done] >= rec.arrival_s[done])
+    assert np.all(rec.wait_s >= 0)
+    if pat["dist"] == "none":
+        assert tot["abandoned"] == 0
+    if room is None:
+        assert tot["blocked"] == 0
+    if room == 0:
+        assert np.all(rec.wait_s[ans] == 0)  # a loss system never queues
+    # Abandoners waited exactly their patience.
+    ab = rec.outcome == Outcome.ABANDONED
+    np.testing.assert_allclose(rec.wait_s[ab], rec.patience_s[ab], rtol=1e-9, atol=1e-6)
+
+
+def test_busy_agents_never_exceed_staffing():
+    cfg = mmc_config(600, 300, 40, patience_s=120, horizon_h=4)
+    cfg.pop("agents")
+    cfg["interval_min"] = 30
+    cfg["agents_per_interval"] = [40, 40, 10, 10, 50, 5, 5, 30]
+    sc, rec = _run(cfg)
+    ans = ~np.isnan(rec.answer_s)
+    start, end = rec.answer_s[ans], np.where(np.isnan(rec.end_s[ans]), sc.horizon_s, rec.end_s[ans])
+    events = np.concatenate([np.c_[start, np.ones_like(start)], np.c_[end, -np.ones_like(end)]])
+    events = events[np.lexsort((events[:, 1], events[:, 0]))]  # ends before starts at ties
+    busy = np.cumsum(events[:, 1])
+    k = np.minimum((events[:, 0] // sc.interval_s).astype(int), sc.n_intervals - 1)
+    starts = events[:, 1] > 0
+    # A contact only starts when an agent of the current interval's staffing is free.
+    assert np.all(busy[starts] <= np.asarray(cfg["agents_per_interval"])[k[starts]])
+
+
+def test_same_seed_same_records_and_different_seed_differs():
+    cfg = mmc_config(300, 240, 22, patience_s=200, horizon_h=10)
+    _, a = _run(cfg, seed=7)
+    _, b = _run(cfg, seed=7)
+    _, c = _run(cfg, seed=8)
+    for col in ("arrival_s", "answer_s", "end_s", "outcome"):
+        np.testing.assert_array_equal(getattr(a, col), getattr(b, col))
+    assert len(a) != len(c) or not np.array_equal(a.arrival_s, c.arrival_s)
+
+
+def test_common_random_numbers_customers_keep_their_attributes():
+    """Changing staffing changes outcomes, never the customers (arrivals, handle, patience)."""
+    base = mmc_config(300, 240, 18, patience_s=200, horizon_h=10)
+    more = dict(base, agents=25)
+    _, a = _run(base, seed=3)
+    _, b = _run(more, seed=3)
+    np.testing.assert_array_equal(a.arrival_s, b.arrival_s)
+    np.testing.assert_array_equal(a.handle_s, b.handle_s)
+    np.testing.assert_array_equal(a.patience_s, b.patience_s)
+    assert (a.outcome == Outcome.ABANDONED).sum() > (b.outcome == Outcome.ABANDONED).sum()
+
+
+def test_replications_are_independent_streams():
+    cfg = mmc_config(300, 240, 22, horizon_h=5)
+    _, r0 = _run(cfg, seed=1, replication=0)
+    _, r1 = _run(cfg, seed=1, replication=1)
+    assert not np.array_equal(r0.arrival_s[:50], r1.arrival_s[:50])
+
+
+def test_distributions_match_their_moments():
+    from ccsim.scenario import distribution_from_config
+
+    rng = np.random.default_rng(0)
+    for spec in ({"dist": "exponential", "mean_s": 200.0},
+                 {"dist": "lognormal", "mean_s": 250.0, "cv": 1.2},
+                 {"dist": "gamma", "mean_s": 150.0, "cv": 0.5},
+                 {"dist": "deterministic", "mean_s": 180.0},
+                 {"dist": "empirical", "values_s": [60.0, 120.0, 900.0], "weights": [1, 2, 0.5]}):
+        d = distribution_from_config(spec, "x.", allow_none=False)
+        x = d.sample(rng, 400_000)
+        se = np.sqrt(d.var_s2 / x.size)
+        assert abs(x.mean() - d.mean_s) <= 5 * se + 1e-9, spec
+        if d.var_s2 > 0:
+            assert abs(x.var() / d.var_s2 - 1) < 0.1, spec
+
+
+def test_arrival_counts_follow_the_profile():
+    cfg = {"horizon_h": 2, "interval_min": 30, "arrival_profile_per_h": [100, 0, 400, 200],
+           "agents": 5, "handle_time": {"dist": "exponential", "mean_s": 10}}
+    sc = scenario_from_config(cfg)
+    counts = []
+    for rep in range(400):
+        arr = sample_arrivals(sc, RandomStreams(5, rep)).arrival_s
+        counts.append(np.bincount((arr // 1800).astype(int), minlength=4))
+    mean = np.mean(counts, axis=0)
+    expected = np.array([50, 0, 200, 100])
+    se = np.sqrt(np.maximum(expected, 1) / 400)
+    assert np.all(np.abs(mean - expected) <= 5 * se)
+    assert mean[1] == 0

@@ -1,0 +1,92 @@
+"""The simulation agrees with Erlang B, C and A.
+
+Each case runs independent replications (fixed seed) of a long stationary queue, drops a
+warm-up, and checks that the closed-form value lies inside the 99% Student-t confidence
+interval of the replication means: the tolerance comes from the replications' own spread.
+Time unit: a mean handle time of 60 s, so rho = lambda * 60 s / c.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ccsim import analytic
+from ccsim.reference import erlang_reference
+from ccsim.run import run
+from ccsim.scenario import RunSettings, scenario_from_config
+from ccsim.stats import estimate
+
+from conftest import mmc_config
+
+AHT_S = 60.0
+
+
+def _check(cfg, metrics, *, reps=20, warmup_min=60, seed=2026, level=0.99):
+    sc = scenario_from_config(cfg)
+    res = run(sc, RunSettings(seed=seed, replications=reps, n_jobs=2, warmup_s=60 * warmup_min,
+                              plots=False))
+    ref = erlang_reference(sc)
+    assert ref is not None and ref["exact"]
+    failures = []
+    for key in metrics:
+        e = estimate([r.totals[key] for r in res.replications], level=level)
+        value = ref["values"][key]
+        if not (e.ci_low <= value <= e.ci_high):
+            failures.append(f"{key}: formula {value:.6g} outside [{e.ci_low:.6g}, {e.ci_high:.6g}]")
+        # The interval must also be informative, or the check would be empty.
+        assert e.half_width < max(0.05 * abs(value), 0.01), (key, e)
+    assert not failures, f"{ref['model']}: " + "; ".join(failures)
+    return res, ref
+
+
+# (agents, rho, horizon_h per replication)
+LOADS = [(1, 0.8, 400), (10, 0.85, 100), (100, 0.95, 20)]
+
+
+@pytest.mark.parametrize("agents,rho,horizon_h", LOADS)
+def test_erlang_c(agents, rho, horizon_h):
+    rate_per_h = rho * agents * 3600 / AHT_S
+    _check(mmc_config(rate_per_h, AHT_S, agents, horizon_h=horizon_h, target_s=30),
+           ["p_wait", "mean_wait_s", "sl_answered_within_t", "occupancy"])
+
+
+@pytest.mark.parametrize("agents,rho,horizon_h", LOADS)
+def test_erlang_b(agents, rho, horizon_h):
+    rate_per_h = rho * agents * 3600 / AHT_S
+    _check(mmc_config(rate_per_h, AHT_S, agents, horizon_h=horizon_h / 4, waiting_room=0),
+           ["blocking_rate", "occupancy"])
+
+
+@pytest.mark.parametrize("agents,rho,patience_s,horizon_h", [
+    (20, 1.1, 120.0, 50),  # overloaded: stable only because customers abandon
+    (10, 0.85, 60.0, 50),
+    (100, 0.95, 300.0, 10),
+])
+def test_erlang_a(agents, rho, patience_s, horizon_h):
+    rate_per_h = rho * agents * 3600 / AHT_S
+    _check(mmc_config(rate_per_h, AHT_S, agents, patience_s=patience_s, horizon_h=horizon_h,
+                      target_s=20),
+           ["abandon_rate", "p_wait", "mean_wait_s", "asa_s", "sl_answered_within_t",
+            "sl_wait_le_t", "occupancy"])
+
+
+def test_chat_like_deterministic_handle_time_is_insensitive_for_erlang_b():
+    """Erlang B blocking does not depend on the handle-time distribution (insensitivity)."""
+    cfg = mmc_config(0.85 * 10 * 60, AHT_S, 10, horizon_h=25, waiting_room=0)
+    cfg["handle_time"] = {"dist": "deterministic", "mean_s": AHT_S}
+    sc = scenario_from_config(cfg)
+    res = run(sc, RunSettings(seed=5, replications=20, n_jobs=2, warmup_s=3600, plots=False))
+    e = estimate([r.totals["blocking_rate"] for r in res.replications], level=0.99)
+    assert e.ci_low <= analytic.erlang_b(8.5, 10) <= e.ci_high
+
+
+def test_parallel_equals_serial():
+    sc = scenario_from_config(mmc_config(500, 300, 45, patience_s=200, horizon_h=5))
+    kw = dict(seed=9, replications=4, warmup_s=0.0, plots=False)
+    a = run(sc, RunSettings(n_jobs=1, **kw))
+    b = run(sc, RunSettings(n_jobs=2, **kw))
+    for ra, rb in zip(a.replications, b.replications):
+        assert ra.totals == rb.totals or all(
+            (np.isnan(ra.totals[k]) and np.isnan(rb.totals[k])) or ra.totals[k] == rb.totals[k]
+            for k in ra.totals)
