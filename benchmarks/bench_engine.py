@@ -41,8 +41,11 @@ def draw(seed: int, horizon_min: float) -> tuple[list[float], list[float], list[
     arrival = np.cumsum(rng.exponential(1 / LAM, n))
     arrival = arrival[arrival < horizon_min]
     m = len(arrival)
-    return (arrival.tolist(), rng.exponential(1 / MU, m).tolist(),
-            rng.exponential(1 / THETA, m).tolist())
+    return (
+        arrival.tolist(),
+        rng.exponential(1 / MU, m).tolist(),
+        rng.exponential(1 / THETA, m).tolist(),
+    )
 
 
 def run_heapq(seed: int, horizon_min: float) -> tuple[int, int]:
@@ -87,11 +90,16 @@ def run_heapq(seed: int, horizon_min: float) -> tuple[int, int]:
 
 
 def run_ccsim(seed: int, horizon_min: float) -> tuple[int, int]:
-    scenario = scenario_from_config({
-        "horizon_h": horizon_min / 60, "interval_min": 60, "arrival_rate_per_h": LAM * 60,
-        "agents": C, "handle_time": {"dist": "exponential", "mean_s": 60 / MU},
-        "patience": {"dist": "exponential", "mean_s": 60 / THETA},
-    })
+    scenario = scenario_from_config(
+        {
+            "horizon_h": horizon_min / 60,
+            "interval_min": 60,
+            "arrival_rate_per_h": LAM * 60,
+            "agents": C,
+            "handle_time": {"dist": "exponential", "mean_s": 60 / MU},
+            "patience": {"dist": "exponential", "mean_s": 60 / THETA},
+        }
+    )
     records = simulate(scenario, sample_arrivals(scenario, RandomStreams(seed)))
     return len(records), int((records.outcome == 3).sum())
 
@@ -136,18 +144,26 @@ def main() -> None:
             t0 = time.perf_counter()
             counts[name] = fn(args.seed + rep, horizon_min)
             times[name].append(time.perf_counter() - t0)
-    print(f"M/M/c+M: c={C} lambda={LAM:g} mu={MU:g} theta={THETA:g} per minute, "
-          f"horizon {horizon_min:g} min, {args.repeats} repeats (median)")
+    print(
+        f"M/M/c+M: c={C} lambda={LAM:g} mu={MU:g} theta={THETA:g} per minute, "
+        f"horizon {horizon_min:g} min, {args.repeats} repeats (median)"
+    )
     for name in impls:
         n, ab = counts[name]
         med = statistics.median(times[name])
-        print(f"{name:>14}: {n / med:>10,.0f} contacts/s  ({med:.3f} s for {n:,} contacts, "
-              f"abandoned {ab / n:.2%})")
+        print(
+            f"{name:>14}: {n / med:>10,.0f} contacts/s  ({med:.3f} s for {n:,} contacts, "
+            f"abandoned {ab / n:.2%})"
+        )
     for name in ("simpy-process",):
-        print(f"ratio {name}/heapq: "
-              f"{statistics.median(times[name]) / statistics.median(times['heapq']):.2f}")
-    print(f"ratio ccsim/heapq: "
-          f"{statistics.median(times['ccsim']) / statistics.median(times['heapq']):.2f}")
+        print(
+            f"ratio {name}/heapq: "
+            f"{statistics.median(times[name]) / statistics.median(times['heapq']):.2f}"
+        )
+    print(
+        f"ratio ccsim/heapq: "
+        f"{statistics.median(times['ccsim']) / statistics.median(times['heapq']):.2f}"
+    )
 
 
 if __name__ == "__main__":

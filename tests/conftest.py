@@ -23,14 +23,28 @@ def compose_cfg():
     GlobalHydra.instance().clear()
 
 
-def mmc_config(rate_per_h: float, aht_s: float, agents: int, *, patience_s: float | None = None,
-               horizon_h: float = 100.0, waiting_room: int | None = None,
-               target_s: float = 20.0) -> dict[str, Any]:
+def mmc_config(
+    rate_per_h: float,
+    aht_s: float,
+    agents: int,
+    *,
+    patience_s: float | None = None,
+    horizon_h: float = 100.0,
+    waiting_room: int | None = None,
+    target_s: float = 20.0,
+) -> dict[str, Any]:
     """A stationary single-queue scenario with exponential times (the Erlang models)."""
     return {
-        "horizon_h": horizon_h, "interval_min": 60, "arrival_rate_per_h": rate_per_h,
-        "agents": agents, "handle_time": {"dist": "exponential", "mean_s": aht_s},
-        "patience": ({"dist": "none"} if patience_s is None
-                     else {"dist": "exponential", "mean_s": patience_s}),
-        "waiting_room": waiting_room, "target_answer_s": target_s,
+        "horizon_h": horizon_h,
+        "interval_min": 60,
+        "arrival_rate_per_h": rate_per_h,
+        "agents": agents,
+        "handle_time": {"dist": "exponential", "mean_s": aht_s},
+        "patience": (
+            {"dist": "none"}
+            if patience_s is None
+            else {"dist": "exponential", "mean_s": patience_s}
+        ),
+        "waiting_room": waiting_room,
+        "target_answer_s": target_s,
     }

@@ -12,39 +12,57 @@ import pytest
 from ccsim.cli import main
 from ccsim.errors import ConfigError
 from ccsim.scenario import scenario_from_config
-
 from conftest import mmc_config
 
 CASES = [
     # (overrides, words the message must contain)
-    (["scenario=erlang_c", "scenario.arrival_rate_per_h=-5"],
-     ["scenario.arrival_rate_per_h", "-5", ">= 0"]),
-    (["scenario=erlang_c", "scenario.handle_time.mean_s=0"],
-     ["scenario.handle_time.mean_s", "0", "> 0"]),
-    (["scenario=erlang_a", "scenario.patience.mean_s=-3"],
-     ["scenario.patience.mean_s", "-3", "> 0"]),
+    (
+        ["scenario=erlang_c", "scenario.arrival_rate_per_h=-5"],
+        ["scenario.arrival_rate_per_h", "-5", ">= 0"],
+    ),
+    (
+        ["scenario=erlang_c", "scenario.handle_time.mean_s=0"],
+        ["scenario.handle_time.mean_s", "0", "> 0"],
+    ),
+    (
+        ["scenario=erlang_a", "scenario.patience.mean_s=-3"],
+        ["scenario.patience.mean_s", "-3", "> 0"],
+    ),
     (["scenario.shrinkage=1.5"], ["scenario.shrinkage", "1.5", "< 1"]),
-    (["scenario=erlang_c", "scenario.target_service_level=1.2"],
-     ["scenario.target_service_level", "1.2", "< 1"]),
-    (["scenario=erlang_c", "scenario.handle_time.dist=weibull"],
-     ["scenario.handle_time.dist", "weibull", "allowed", "lognormal"]),
-    (["scenario=erlang_c", "scenario.agentz=3"],
-     ["scenario.agentz", "3", "did you mean scenario.agents"]),
-    (["scenario=erlang_c", "+scenario.agentz=3"],
-     ["scenario.agentz", "3", "did you mean scenario.agents"]),
+    (
+        ["scenario=erlang_c", "scenario.target_service_level=1.2"],
+        ["scenario.target_service_level", "1.2", "< 1"],
+    ),
+    (
+        ["scenario=erlang_c", "scenario.handle_time.dist=weibull"],
+        ["scenario.handle_time.dist", "weibull", "allowed", "lognormal"],
+    ),
+    (
+        ["scenario=erlang_c", "scenario.agentz=3"],
+        ["scenario.agentz", "3", "did you mean scenario.agents"],
+    ),
+    (
+        ["scenario=erlang_c", "+scenario.agentz=3"],
+        ["scenario.agentz", "3", "did you mean scenario.agents"],
+    ),
     (["run.replicatons=3"], ["run.replicatons", "did you mean run.replications"]),
     (["scenario=erlang_x"], ["scenario", "erlang_x", "erlang_c"]),
     (["scenario=erlang_c", "scenario.agents=0"], ["scenario.agents", "0", "at least one agent"]),
-    (["scenario=erlang_c", "scenario.horizon_h=0.5"],
-     ["scenario.horizon_h", "0.5", "at least one interval"]),
-    (["scenario=erlang_c", "scenario.interval_min=20"],
-     ["scenario.interval_min", "20", "15, 30, 60"]),
+    (
+        ["scenario=erlang_c", "scenario.horizon_h=0.5"],
+        ["scenario.horizon_h", "0.5", "at least one interval"],
+    ),
+    (
+        ["scenario=erlang_c", "scenario.interval_min=20"],
+        ["scenario.interval_min", "20", "15, 30, 60"],
+    ),
     (["run.replications=0"], ["run.replications", "0", ">= 1"]),
     (["scenario=erlang_c", "scenario.agents=abc"], ["scenario.agents", "abc"]),
-    (["scenario.agents_per_interval=[1,2,3]"],
-     ["scenario.agents_per_interval", "24 values"]),
-    (["-m", "scenario=erlang_c", "scenario.agents=30,0"],
-     ["scenario.agents", "0", "at least one agent"]),
+    (["scenario.agents_per_interval=[1,2,3]"], ["scenario.agents_per_interval", "24 values"]),
+    (
+        ["-m", "scenario=erlang_c", "scenario.agents=30,0"],
+        ["scenario.agents", "0", "at least one agent"],
+    ),
 ]
 
 
@@ -66,27 +84,37 @@ def test_bad_input_exits_2_with_one_line(overrides, words, monkeypatch, capsys, 
 
 def test_console_script_exit_status_and_no_traceback(tmp_path):
     env = dict(os.environ, HYDRA_FULL_ERROR="0")
-    proc = subprocess.run([sys.executable, "-m", "ccsim", "scenario=erlang_c",
-                           "scenario.arrival_rate_per_h=-1"], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "ccsim", "scenario=erlang_c", "scenario.arrival_rate_per_h=-1"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert proc.stderr.strip().count("\n") == 0
     assert "scenario.arrival_rate_per_h=-1.0" in proc.stderr
 
 
-@pytest.mark.parametrize("patch,key", [
-    ({"arrival_rate_per_h": 0.0, "agents": 0}, None),  # no arrivals: zero agents is fine
-    ({"waiting_room": -1}, "scenario.waiting_room"),
-    ({"handle_time": {"dist": "lognormal", "mean_s": 100}}, "scenario.handle_time.cv"),
-    ({"handle_time": {"dist": "empirical", "values_s": []}}, "scenario.handle_time.values_s"),
-    ({"handle_time": {"dist": "empirical", "values_s": [1, 2], "weights": [1]}},
-     "scenario.handle_time.weights"),
-    ({"patience": {"dist": "none", "mean_s": 3, "shape": 2}}, "scenario.patience.shape"),
-    ({"arrival_profile_per_h": [1.0] * 100}, "scenario.arrival_rate_per_h"),
-    ({"horizon_h": 2.25}, "scenario.horizon_h"),
-    ({"handle_time": {"dist": "none"}}, "scenario.handle_time.dist"),
-])
+@pytest.mark.parametrize(
+    "patch,key",
+    [
+        ({"arrival_rate_per_h": 0.0, "agents": 0}, None),  # no arrivals: zero agents is fine
+        ({"waiting_room": -1}, "scenario.waiting_room"),
+        ({"handle_time": {"dist": "lognormal", "mean_s": 100}}, "scenario.handle_time.cv"),
+        ({"handle_time": {"dist": "empirical", "values_s": []}}, "scenario.handle_time.values_s"),
+        (
+            {"handle_time": {"dist": "empirical", "values_s": [1, 2], "weights": [1]}},
+            "scenario.handle_time.weights",
+        ),
+        ({"patience": {"dist": "none", "mean_s": 3, "shape": 2}}, "scenario.patience.shape"),
+        ({"arrival_profile_per_h": [1.0] * 100}, "scenario.arrival_rate_per_h"),
+        ({"horizon_h": 2.25}, "scenario.horizon_h"),
+        ({"handle_time": {"dist": "none"}}, "scenario.handle_time.dist"),
+    ],
+)
 def test_scenario_validation(patch, key):
     cfg = {**mmc_config(100, 180, 5, horizon_h=2), **patch}
     if key is None:

@@ -13,7 +13,6 @@ from ccsim.records import Outcome
 from ccsim.reference import required_agents_function
 from ccsim.rng import RandomStreams
 from ccsim.scenario import scenario_from_config
-
 from conftest import mmc_config
 
 
@@ -22,17 +21,23 @@ def _run(cfg, seed=1, replication=0):
     return sc, simulate(sc, sample_arrivals(sc, RandomStreams(seed, replication)))
 
 
-dist = st.sampled_from([
-    {"dist": "exponential", "mean_s": 200.0},
-    {"dist": "lognormal", "mean_s": 250.0, "cv": 1.2},
-    {"dist": "gamma", "mean_s": 150.0, "cv": 0.5},
-    {"dist": "deterministic", "mean_s": 180.0},
-    {"dist": "empirical", "values_s": [60.0, 120.0, 900.0], "weights": [1.0, 2.0, 0.5]},
-])
-patience = st.sampled_from([
-    {"dist": "none"}, {"dist": "exponential", "mean_s": 60.0},
-    {"dist": "lognormal", "mean_s": 120.0, "cv": 0.7}, {"dist": "deterministic", "mean_s": 30.0},
-])
+dist = st.sampled_from(
+    [
+        {"dist": "exponential", "mean_s": 200.0},
+        {"dist": "lognormal", "mean_s": 250.0, "cv": 1.2},
+        {"dist": "gamma", "mean_s": 150.0, "cv": 0.5},
+        {"dist": "deterministic", "mean_s": 180.0},
+        {"dist": "empirical", "values_s": [60.0, 120.0, 900.0], "weights": [1.0, 2.0, 0.5]},
+    ]
+)
+patience = st.sampled_from(
+    [
+        {"dist": "none"},
+        {"dist": "exponential", "mean_s": 60.0},
+        {"dist": "lognormal", "mean_s": 120.0, "cv": 0.7},
+        {"dist": "deterministic", "mean_s": 30.0},
+    ]
+)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -40,18 +45,24 @@ patience = st.sampled_from([
     n_intervals=st.integers(1, 8),
     rates=st.lists(st.floats(0.0, 400.0), min_size=8, max_size=8),
     agents=st.lists(st.integers(1, 30), min_size=8, max_size=8),
-    handle=dist, pat=patience,
+    handle=dist,
+    pat=patience,
     room=st.sampled_from([None, 0, 1, 5]),
     shrinkage=st.sampled_from([0.0, 0.25]),
     seed=st.integers(0, 2**31),
 )
-def test_conservation_per_interval_and_total(n_intervals, rates, agents, handle, pat, room,
-                                             shrinkage, seed):
+def test_conservation_per_interval_and_total(
+    n_intervals, rates, agents, handle, pat, room, shrinkage, seed
+):
     cfg = {
-        "horizon_h": n_intervals * 0.5, "interval_min": 30,
+        "horizon_h": n_intervals * 0.5,
+        "interval_min": 30,
         "arrival_profile_per_h": rates[:n_intervals],
         "agents_per_interval": [max(2, a) for a in agents[:n_intervals]],
-        "shrinkage": shrinkage, "handle_time": handle, "patience": pat, "waiting_room": room,
+        "shrinkage": shrinkage,
+        "handle_time": handle,
+        "patience": pat,
+        "waiting_room": room,
     }
     sc, rec = _run(cfg, seed)
     # Every arrival is in exactly one terminal state (or still in the system).
@@ -61,7 +72,10 @@ def test_conservation_per_interval_and_total(n_intervals, rates, agents, handle,
     np.testing.assert_array_equal(iv["offered"], parts)
     assert iv["offered"].sum() == len(rec)
     tot = total_metrics(sc, rec, 0.0, iv)
-    assert tot["offered"] == tot["handled"] + tot["abandoned"] + tot["blocked"] + tot["in_system_at_end"]
+    assert (
+        tot["offered"]
+        == tot["handled"] + tot["abandoned"] + tot["blocked"] + tot["in_system_at_end"]
+    )
     # Causality and bounds.
     ans = ~np.isnan(rec.answer_s)
     assert np.all(rec.answer_s[ans] >= rec.arrival_s[ans])
@@ -129,11 +143,13 @@ def test_distributions_match_their_moments():
     from ccsim.scenario import distribution_from_config
 
     rng = np.random.default_rng(0)
-    for spec in ({"dist": "exponential", "mean_s": 200.0},
-                 {"dist": "lognormal", "mean_s": 250.0, "cv": 1.2},
-                 {"dist": "gamma", "mean_s": 150.0, "cv": 0.5},
-                 {"dist": "deterministic", "mean_s": 180.0},
-                 {"dist": "empirical", "values_s": [60.0, 120.0, 900.0], "weights": [1, 2, 0.5]}):
+    for spec in (
+        {"dist": "exponential", "mean_s": 200.0},
+        {"dist": "lognormal", "mean_s": 250.0, "cv": 1.2},
+        {"dist": "gamma", "mean_s": 150.0, "cv": 0.5},
+        {"dist": "deterministic", "mean_s": 180.0},
+        {"dist": "empirical", "values_s": [60.0, 120.0, 900.0], "weights": [1, 2, 0.5]},
+    ):
         d = distribution_from_config(spec, "x.", allow_none=False)
         x = d.sample(rng, 400_000)
         se = np.sqrt(d.var_s2 / x.size)
@@ -143,8 +159,13 @@ def test_distributions_match_their_moments():
 
 
 def test_arrival_counts_follow_the_profile():
-    cfg = {"horizon_h": 2, "interval_min": 30, "arrival_profile_per_h": [100, 0, 400, 200],
-           "agents": 5, "handle_time": {"dist": "exponential", "mean_s": 10}}
+    cfg = {
+        "horizon_h": 2,
+        "interval_min": 30,
+        "arrival_profile_per_h": [100, 0, 400, 200],
+        "agents": 5,
+        "handle_time": {"dist": "exponential", "mean_s": 10},
+    }
     sc = scenario_from_config(cfg)
     counts = []
     for rep in range(400):

@@ -22,8 +22,9 @@ class ArrivalSample:
     patience_s: np.ndarray
 
 
-def poisson_arrival_times(rng: np.random.Generator, rate_per_s: np.ndarray,
-                          interval_s: float) -> np.ndarray:
+def poisson_arrival_times(
+    rng: np.random.Generator, rate_per_s: np.ndarray, interval_s: float
+) -> np.ndarray:
     """Sorted arrival times of a Poisson process whose rate is constant within each interval.
 
     Given the count in an interval, Poisson arrivals are uniform on it, so one vectorised draw
@@ -39,8 +40,9 @@ def poisson_arrival_times(rng: np.random.Generator, rate_per_s: np.ndarray,
 def sample_arrivals(scenario: Scenario, streams: RandomStreams) -> ArrivalSample:
     """Draw a whole run's customers. Customer i gets the i-th draw of each attribute stream,
     whatever later happens to it, so strategies compared on one seed see the same customers."""
-    arrival_s = poisson_arrival_times(streams.stream("arrivals"), scenario.arrival_rate_per_s,
-                                      scenario.interval_s)
+    arrival_s = poisson_arrival_times(
+        streams.stream("arrivals"), scenario.arrival_rate_per_s, scenario.interval_s
+    )
     n = len(arrival_s)
     handle_s = scenario.handle_time.sample(streams.stream("handle_time"), n)
     if scenario.patience is None:

@@ -27,8 +27,12 @@ CONFIG_MODULE = "ccsim.conf"
 CONFIG_GROUPS = ("scenario",)
 # Schema fields that are themselves schema nodes (annotations are strings under
 # ``from __future__ import annotations``, so the mapping is spelt out).
-_FIELD_TYPES: dict[str, Any] = {"handle_time": DistributionConf, "patience": DistributionConf,
-                                "scenario": ScenarioConf, "run": RunConf}
+_FIELD_TYPES: dict[str, Any] = {
+    "handle_time": DistributionConf,
+    "patience": DistributionConf,
+    "scenario": ScenarioConf,
+    "run": RunConf,
+}
 register_configs()
 
 
@@ -43,8 +47,11 @@ def _one_line(exc: BaseException) -> str:
     cause = exc.__cause__
     if cause is not None and str(cause) not in text:
         text += "\n" + str(cause)
-    keep = [ln.strip() for ln in text.splitlines()
-            if ln.strip() and not ln.strip().startswith(("full_key:", "object_type", "reference_type"))]
+    keep = [
+        ln.strip()
+        for ln in text.splitlines()
+        if ln.strip() and not ln.strip().startswith(("full_key:", "object_type", "reference_type"))
+    ]
     return "; ".join(dict.fromkeys(keep))
 
 
@@ -60,7 +67,7 @@ def _schema_node(path: list[str]) -> Any:
             raise KeyError(f"unknown key{hint}; allowed: {', '.join(prefix + n for n in names)}")
         node = _FIELD_TYPES.get(part)
         if node is None and i < len(path) - 1:
-            raise KeyError(f"{'.'.join(path[:i + 1])} has no sub-keys")
+            raise KeyError(f"{'.'.join(path[: i + 1])} has no sub-keys")
     return node
 
 

@@ -134,7 +134,8 @@ class _SingleQueue:
         for k in range(1, len(agents)):
             if agents[k] != agents[k - 1]:
                 Timeout(env, k * sc.interval_s, agents[k]).callbacks.append(
-                    self._on_staffing_change)
+                    self._on_staffing_change
+                )
         if self.n:
             Timeout(env, self.arrival[0], 0).callbacks.append(self._on_arrival)
         env.run(until=sc.horizon_s)

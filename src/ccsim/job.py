@@ -42,15 +42,24 @@ def _progress(done: int, total: int) -> None:
 def run_job(cfg: DictConfig | dict[str, Any], out_dir: Path) -> RunResult:
     """Validate ``cfg``, run every replication and write the output folder."""
     scenario, settings = validate_config(cfg)
-    log.info("scenario %s: %d intervals of %g min, %d replication(s)", scenario.name,
-             scenario.n_intervals, scenario.interval_s / 60, settings.replications)
+    log.info(
+        "scenario %s: %d intervals of %g min, %d replication(s)",
+        scenario.name,
+        scenario.n_intervals,
+        scenario.interval_s / 60,
+        settings.replications,
+    )
     result = run(scenario, settings, progress=_progress)
     raw = OmegaConf.to_container(cfg, resolve=True) if isinstance(cfg, DictConfig) else dict(cfg)
     write_outputs(result, Path(out_dir), raw)  # type: ignore[arg-type]
     est = result.estimates
-    log.info("service level %.1f%%, abandonment %.1f%%, ASA %.1f s, occupancy %.1f%%",
-             100 * est["sl_answered_within_t"].mean, 100 * est["abandon_rate"].mean,
-             est["asa_s"].mean, 100 * est["occupancy"].mean)
+    log.info(
+        "service level %.1f%%, abandonment %.1f%%, ASA %.1f s, occupancy %.1f%%",
+        100 * est["sl_answered_within_t"].mean,
+        100 * est["abandon_rate"].mean,
+        est["asa_s"].mean,
+        100 * est["occupancy"].mean,
+    )
     log.info("agent-hours short (positive demand delta): %.1f", est["positive_demand_delta_h"].mean)
     log.info("outputs in %s (report.md, summary.json, intervals.csv, intervals.png)", out_dir)
     return result

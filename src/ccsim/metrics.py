@@ -26,21 +26,63 @@ from .scenario import Scenario
 __all__ = ["interval_metrics", "total_metrics", "INTERVAL_COLUMNS", "TOTAL_KEYS", "busy_time_s"]
 
 INTERVAL_COLUMNS = (
-    "interval", "start_min", "in_warmup", "offered", "answered", "handled", "abandoned",
-    "blocked", "in_system_at_end", "answered_within_target", "sl_answered_within_t",
-    "sl_wait_le_t", "abandon_rate", "asa_s", "mean_wait_s", "p90_wait_s", "agents_scheduled",
-    "agents_on_phone", "busy_agent_h", "staffed_agent_h", "occupancy", "demand_workload_h",
-    "offered_workload_h", "capacity_h", "demand_delta_h", "required_agents_erlang_c",
-    "required_agents_erlang_a", "staffing_delta",
+    "interval",
+    "start_min",
+    "in_warmup",
+    "offered",
+    "answered",
+    "handled",
+    "abandoned",
+    "blocked",
+    "in_system_at_end",
+    "answered_within_target",
+    "sl_answered_within_t",
+    "sl_wait_le_t",
+    "abandon_rate",
+    "asa_s",
+    "mean_wait_s",
+    "p90_wait_s",
+    "agents_scheduled",
+    "agents_on_phone",
+    "busy_agent_h",
+    "staffed_agent_h",
+    "occupancy",
+    "demand_workload_h",
+    "offered_workload_h",
+    "capacity_h",
+    "demand_delta_h",
+    "required_agents_erlang_c",
+    "required_agents_erlang_a",
+    "staffing_delta",
 )
 
 TOTAL_KEYS = (
-    "offered", "answered", "handled", "abandoned", "blocked", "in_system_at_end",
-    "sl_answered_within_t", "sl_wait_le_t", "abandon_rate", "blocking_rate", "p_wait", "asa_s",
-    "mean_wait_s", "p90_wait_s", "occupancy", "busy_agent_h", "staffed_agent_h",
-    "demand_workload_h", "offered_workload_h", "capacity_h", "demand_delta_h",
-    "positive_demand_delta_h", "peak_demand_delta_h", "share_intervals_in_deficit",
-    "unmet_contacts", "unmet_workload_h",
+    "offered",
+    "answered",
+    "handled",
+    "abandoned",
+    "blocked",
+    "in_system_at_end",
+    "sl_answered_within_t",
+    "sl_wait_le_t",
+    "abandon_rate",
+    "blocking_rate",
+    "p_wait",
+    "asa_s",
+    "mean_wait_s",
+    "p90_wait_s",
+    "occupancy",
+    "busy_agent_h",
+    "staffed_agent_h",
+    "demand_workload_h",
+    "offered_workload_h",
+    "capacity_h",
+    "demand_delta_h",
+    "positive_demand_delta_h",
+    "peak_demand_delta_h",
+    "share_intervals_in_deficit",
+    "unmet_contacts",
+    "unmet_workload_h",
 )
 
 
@@ -75,8 +117,9 @@ class _Groups:
     """Contacts grouped by arrival interval (records are in arrival order, so groups are slices)."""
 
     def __init__(self, records: ContactRecords, scenario: Scenario) -> None:
-        self.idx = np.minimum((records.arrival_s // scenario.interval_s).astype(np.int64),
-                              scenario.n_intervals - 1)
+        self.idx = np.minimum(
+            (records.arrival_s // scenario.interval_s).astype(np.int64), scenario.n_intervals - 1
+        )
         self.n = scenario.n_intervals
         self.bounds = np.searchsorted(self.idx, np.arange(self.n + 1))
 
@@ -86,8 +129,9 @@ class _Groups:
     def total(self, values: np.ndarray, mask: np.ndarray) -> np.ndarray:
         return np.bincount(self.idx[mask], weights=values[mask], minlength=self.n)
 
-    def per_slice(self, values: np.ndarray, mask: np.ndarray,
-                  fn: Callable[[np.ndarray], float]) -> np.ndarray:
+    def per_slice(
+        self, values: np.ndarray, mask: np.ndarray, fn: Callable[[np.ndarray], float]
+    ) -> np.ndarray:
         out = np.full(self.n, np.nan)
         for k in range(self.n):
             lo, hi = self.bounds[k], self.bounds[k + 1]
@@ -119,8 +163,12 @@ def _contact_flags(records: ContactRecords, target_s: float) -> dict[str, np.nda
     }
 
 
-def interval_metrics(scenario: Scenario, records: ContactRecords, warmup_s: float,
-                     required_agents: Callable[[float], tuple[int, int]]) -> dict[str, np.ndarray]:
+def interval_metrics(
+    scenario: Scenario,
+    records: ContactRecords,
+    warmup_s: float,
+    required_agents: Callable[[float], tuple[int, int]],
+) -> dict[str, np.ndarray]:
     """Per-interval metrics (columns of ``intervals.csv``) for one replication.
 
     ``required_agents(rate_per_s)`` returns the scheduled agents Erlang C and Erlang A need for
@@ -137,7 +185,9 @@ def interval_metrics(scenario: Scenario, records: ContactRecords, warmup_s: floa
     decided = g.count(f["decided"])
     busy_h = busy_time_s(records, edges) / 3600.0
     staffed_h = scenario.agents_on_phone * interval_h
-    demand_h = scenario.arrival_rate_per_s * scenario.interval_s * scenario.handle_time.mean_s / 3600
+    demand_h = (
+        scenario.arrival_rate_per_s * scenario.interval_s * scenario.handle_time.mean_s / 3600
+    )
     capacity_h = scenario.agents_scheduled * interval_h * (1.0 - scenario.shrinkage)
     req = {rate: required_agents(rate) for rate in np.unique(scenario.arrival_rate_per_s)}
     req_c = np.array([req[r][0] for r in scenario.arrival_rate_per_s], dtype=np.float64)
@@ -171,15 +221,18 @@ def interval_metrics(scenario: Scenario, records: ContactRecords, warmup_s: floa
         "capacity_h": capacity_h.astype(np.float64),
         "demand_delta_h": demand_h - capacity_h,
         "required_agents_erlang_c": req_c,
-        "required_agents_erlang_a": req_a if scenario.patience is not None else np.full(g.n, np.nan),
+        "required_agents_erlang_a": req_a
+        if scenario.patience is not None
+        else np.full(g.n, np.nan),
         "staffing_delta": required - scenario.agents_scheduled,
     }
     assert tuple(cols) == INTERVAL_COLUMNS
     return cols
 
 
-def total_metrics(scenario: Scenario, records: ContactRecords, warmup_s: float,
-                  intervals: dict[str, np.ndarray]) -> dict[str, float]:
+def total_metrics(
+    scenario: Scenario, records: ContactRecords, warmup_s: float, intervals: dict[str, np.ndarray]
+) -> dict[str, float]:
     """Whole-run figures over the measured (post-warm-up) intervals, for one replication.
 
     Ratios are recomputed over all contacts, never averaged over intervals.

@@ -37,22 +37,63 @@ def plot_intervals(result: RunResult, path: Path) -> Path:
     demand, capacity = iv["demand_workload_h"], iv["capacity_h"]
     ax.step(xs, steps(demand), where="post", color="tab:blue", label="demand workload")
     ax.step(xs, steps(capacity), where="post", color="black", label="capacity")
-    ax.fill_between(xs, steps(capacity), steps(demand), step="post",
-                    where=steps(demand) > steps(capacity), color="tab:red", alpha=0.3,
-                    label="deficit (demand delta > 0)")
-    ax.fill_between(xs, steps(capacity), steps(demand), step="post",
-                    where=steps(demand) <= steps(capacity), color="tab:green", alpha=0.15,
-                    label="surplus")
+    required = (
+        np.where(
+            np.isnan(iv["required_agents_erlang_a"]),
+            iv["required_agents_erlang_c"],
+            iv["required_agents_erlang_a"],
+        )
+        * width_h
+        * (1.0 - sc.shrinkage)
+    )
+    ax.step(
+        xs,
+        steps(required),
+        where="post",
+        color="gray",
+        ls=":",
+        label=f"capacity the SL target needs (Erlang {'A' if sc.patience else 'C'})",
+    )
+    ax.fill_between(
+        xs,
+        steps(capacity),
+        steps(demand),
+        step="post",
+        where=steps(demand) > steps(capacity),
+        color="tab:red",
+        alpha=0.3,
+        label="deficit (demand delta > 0)",
+    )
+    ax.fill_between(
+        xs,
+        steps(capacity),
+        steps(demand),
+        step="post",
+        where=steps(demand) <= steps(capacity),
+        color="tab:green",
+        alpha=0.15,
+        label="surplus",
+    )
     ax.set_ylabel("agent-hours per interval")
     ax.set_title(f"{sc.name}: demand workload vs capacity ({sc.channel})")
     ax.legend(loc="upper left", fontsize=8)
 
     ax = axes[1]
-    ax.step(xs, steps(iv["sl_answered_within_t"]), where="post", color="tab:blue",
-            label=f"answered within {sc.target_answer_s:g} s / offered")
+    ax.step(
+        xs,
+        steps(iv["sl_answered_within_t"]),
+        where="post",
+        color="tab:blue",
+        label=f"answered within {sc.target_answer_s:g} s / offered",
+    )
     ax.step(xs, steps(iv["abandon_rate"]), where="post", color="tab:red", label="abandonment rate")
-    ax.axhline(sc.target_service_level, color="gray", ls="--", lw=1,
-               label=f"SL target {sc.target_service_level:.0%}")
+    ax.axhline(
+        sc.target_service_level,
+        color="gray",
+        ls="--",
+        lw=1,
+        label=f"SL target {sc.target_service_level:.0%}",
+    )
     ax.set_ylim(-0.02, 1.02)
     ax.set_ylabel("share of contacts")
     ax.legend(loc="lower left", fontsize=8)
@@ -70,8 +111,9 @@ def plot_intervals(result: RunResult, path: Path) -> Path:
     ax.set_xlabel("clock time (hours; 24 = midnight of day 1)")
     if result.settings.warmup_s > 0:
         for a in axes:
-            a.axvspan(x[0], sc.clock_start_h + result.settings.warmup_s / 3600.0, color="gray",
-                      alpha=0.1)
+            a.axvspan(
+                x[0], sc.clock_start_h + result.settings.warmup_s / 3600.0, color="gray", alpha=0.1
+            )
     import io
 
     buf = io.BytesIO()

@@ -50,5 +50,14 @@ class ContactRecords:
 
     @property
     def nbytes(self) -> int:
-        return sum(a.nbytes for a in (self.arrival_s, self.handle_s, self.patience_s,
-                                      self.answer_s, self.end_s, self.outcome))
+        return sum(
+            a.nbytes
+            for a in (
+                self.arrival_s,
+                self.handle_s,
+                self.patience_s,
+                self.answer_s,
+                self.end_s,
+                self.outcome,
+            )
+        )

@@ -31,22 +31,43 @@ def erlang_reference(scenario: Scenario) -> dict[str, Any] | None:
     if scenario.waiting_room == 0:
         b = analytic.erlang_b(load, c)
         # Erlang B holds for any handle-time distribution (insensitivity).
-        return {"model": "Erlang B (M/M/c/c)", "exact": True, "values": {
-            "blocking_rate": b, "occupancy": (1.0 - b) * load / c}}
+        return {
+            "model": "Erlang B (M/M/c/c)",
+            "exact": True,
+            "values": {"blocking_rate": b, "occupancy": (1.0 - b) * load / c},
+        }
     if scenario.patience is None:
         if load >= c:
             return None  # no steady state: the queue grows without bound
         r = analytic.erlang_c_metrics(rate, aht, c, t)
-        return {"model": "Erlang C (M/M/c)", "exact": exact, "values": {
-            "p_wait": r.p_wait, "asa_s": r.mean_wait_s, "mean_wait_s": r.mean_wait_s,
-            "sl_answered_within_t": r.service_level, "sl_wait_le_t": r.service_level,
-            "occupancy": r.occupancy, "abandon_rate": 0.0}}
+        return {
+            "model": "Erlang C (M/M/c)",
+            "exact": exact,
+            "values": {
+                "p_wait": r.p_wait,
+                "asa_s": r.mean_wait_s,
+                "mean_wait_s": r.mean_wait_s,
+                "sl_answered_within_t": r.service_level,
+                "sl_wait_le_t": r.service_level,
+                "occupancy": r.occupancy,
+                "abandon_rate": 0.0,
+            },
+        }
     exact = exact and isinstance(scenario.patience, Exponential)
     a = analytic.erlang_a_metrics(rate, aht, c, scenario.patience.mean_s, t)
-    return {"model": "Erlang A (M/M/c+M)", "exact": exact, "values": {
-        "abandon_rate": a.p_abandon, "p_wait": a.p_wait, "mean_wait_s": a.mean_wait_s,
-        "asa_s": a.mean_wait_answered_s, "sl_answered_within_t": a.sl_answered_within_t,
-        "sl_wait_le_t": a.sl_wait_le_t, "occupancy": a.occupancy}}
+    return {
+        "model": "Erlang A (M/M/c+M)",
+        "exact": exact,
+        "values": {
+            "abandon_rate": a.p_abandon,
+            "p_wait": a.p_wait,
+            "mean_wait_s": a.mean_wait_s,
+            "asa_s": a.mean_wait_answered_s,
+            "sl_answered_within_t": a.sl_answered_within_t,
+            "sl_wait_le_t": a.sl_wait_le_t,
+            "occupancy": a.occupancy,
+        },
+    }
 
 
 def required_agents_function(scenario: Scenario):  # type: ignore[no-untyped-def]
@@ -64,9 +85,13 @@ def required_agents_function(scenario: Scenario):  # type: ignore[no-untyped-def
         if rate_per_s <= 0:
             return 0, 0
         c = analytic.agents_for_service_level(rate_per_s, aht, t, sl, shrinkage=scenario.shrinkage)
-        a = (analytic.agents_for_service_level(rate_per_s, aht, t, sl, patience_s=patience,
-                                               shrinkage=scenario.shrinkage)
-             if patience is not None and math.isfinite(patience) else c)
+        a = (
+            analytic.agents_for_service_level(
+                rate_per_s, aht, t, sl, patience_s=patience, shrinkage=scenario.shrinkage
+            )
+            if patience is not None and math.isfinite(patience)
+            else c
+        )
         return c, a
 
     return required

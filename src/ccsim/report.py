@@ -33,15 +33,28 @@ def _summary(result: RunResult, config: dict[str, Any]) -> dict[str, Any]:
         "schema": SUMMARY_SCHEMA,
         "ccsim_version": __version__,
         "scenario": {
-            "name": sc.name, "description": sc.description, "channel": sc.channel,
-            "horizon_h": sc.horizon_s / 3600, "interval_min": sc.interval_s / 60,
-            "n_intervals": sc.n_intervals, "stationary": sc.is_stationary,
+            "name": sc.name,
+            "description": sc.description,
+            "channel": sc.channel,
+            "horizon_h": sc.horizon_s / 3600,
+            "interval_min": sc.interval_s / 60,
+            "n_intervals": sc.n_intervals,
+            "stationary": sc.is_stationary,
         },
-        "run": {"seed": st.seed, "replications": st.replications, "warmup_min": st.warmup_s / 60,
-                "measured_intervals": int((sc.interval_starts_s >= st.warmup_s).sum())},
+        "run": {
+            "seed": st.seed,
+            "replications": st.replications,
+            "warmup_min": st.warmup_s / 60,
+            "measured_intervals": int((sc.interval_starts_s >= st.warmup_s).sum()),
+        },
         "totals": {
-            k: {"mean": e.mean, "ci95_low": e.ci_low, "ci95_high": e.ci_high, "std": e.std,
-                "n": e.n}
+            k: {
+                "mean": e.mean,
+                "ci95_low": e.ci_low,
+                "ci95_high": e.ci_high,
+                "std": e.std,
+                "n": e.n,
+            }
             for k, e in result.estimates.items()
         },
         "reference": result.reference,
@@ -59,11 +72,14 @@ def _num(x: float, digits: int = 1) -> str:
 
 
 _REPORT_ROWS = (
-    ("offered", "offered contacts", 0, False), ("answered", "answered", 0, False),
-    ("abandoned", "abandoned", 0, False), ("blocked", "blocked", 0, False),
+    ("offered", "offered contacts", 0, False),
+    ("answered", "answered", 0, False),
+    ("abandoned", "abandoned", 0, False),
+    ("blocked", "blocked", 0, False),
     ("sl_answered_within_t", "service level (answered within T / offered)", 0, True),
     ("sl_wait_le_t", "P(time in queue <= T), abandoners included", 0, True),
-    ("abandon_rate", "abandonment rate", 0, True), ("p_wait", "P(wait > 0)", 0, True),
+    ("abandon_rate", "abandonment rate", 0, True),
+    ("p_wait", "P(wait > 0)", 0, True),
     ("asa_s", "ASA, answered contacts (s)", 1, False),
     ("mean_wait_s", "mean time in queue, answered + abandoned (s)", 1, False),
     ("p90_wait_s", "90th percentile time in queue (s)", 1, False),
@@ -84,9 +100,10 @@ def _report_md(result: RunResult, plot_names: list[str]) -> str:
     if sc.description:
         lines += [sc.description, ""]
     lines += [
-        f"Channel **{sc.channel}**, horizon {sc.horizon_s / 3600:g} h in {sc.n_intervals} intervals "
-        f"of {sc.interval_s / 60:g} min; {st.replications} replication(s), seed {st.seed}"
-        + (f", warm-up {st.warmup_s / 60:g} min dropped" if st.warmup_s else "") + ".",
+        f"Channel **{sc.channel}**, horizon {sc.horizon_s / 3600:g} h in {sc.n_intervals} "
+        f"intervals of {sc.interval_s / 60:g} min; {st.replications} replication(s), seed {st.seed}"
+        + (f", warm-up {st.warmup_s / 60:g} min dropped" if st.warmup_s else "")
+        + ".",
         "",
         "## Demand delta",
         "",
@@ -100,38 +117,63 @@ def _report_md(result: RunResult, plot_names: list[str]) -> str:
             f"{_pct(est['share_intervals_in_deficit'].mean)} of intervals are in deficit; the "
             f"peak is {delta[k]:,.2f} agent-hours at day {day} {clock} "
             f"(staffing delta there: {iv['staffing_delta'][k]:+.0f} agents for the "
-            f"{sc.target_service_level:.0%}-in-{sc.target_answer_s:g}-s target).")
+            f"{sc.target_service_level:.0%}-in-{sc.target_answer_s:g}-s target)."
+        )
     else:
         lines.append("Capacity covers the planned demand workload in every measured interval.")
-    lines += ["", "## Totals (mean over replications, 95% confidence interval)", "",
-              "| metric | mean | 95% CI |", "| --- | ---: | --- |"]
+    lines += [
+        "",
+        "## Totals (mean over replications, 95% confidence interval)",
+        "",
+        "| metric | mean | 95% CI |",
+        "| --- | ---: | --- |",
+    ]
     for key, label, digits, pct in _REPORT_ROWS:
         e = est[key]
         if pct:
             ci = "" if math.isnan(e.ci_low) else f"{_pct(e.ci_low)} .. {_pct(e.ci_high)}"
             lines.append(f"| {label} | {_pct(e.mean)} | {ci} |")
         else:
-            ci = "" if math.isnan(e.ci_low) else f"{_num(e.ci_low, digits)} .. {_num(e.ci_high, digits)}"
+            ci = (
+                ""
+                if math.isnan(e.ci_low)
+                else f"{_num(e.ci_low, digits)} .. {_num(e.ci_high, digits)}"
+            )
             lines.append(f"| {label} | {_num(e.mean, digits)} | {ci} |")
     ref = result.reference
     if ref is not None:
-        lines += ["", f"## Simulation vs {ref['model']}", "",
-                  "Closed-form values for this stationary single queue"
-                  + ("" if ref["exact"] else " (an approximation: handle or patience times are "
-                     "not exponential)") + ".", "",
-                  "| metric | simulated mean | 95% CI | formula | formula inside CI |",
-                  "| --- | ---: | --- | ---: | :---: |"]
+        lines += [
+            "",
+            f"## Simulation vs {ref['model']}",
+            "",
+            "Closed-form values for this stationary single queue"
+            + (
+                ""
+                if ref["exact"]
+                else " (an approximation: handle or patience times are not exponential)"
+            )
+            + ".",
+            "",
+            "| metric | simulated mean | 95% CI | formula | formula inside CI |",
+            "| --- | ---: | --- | ---: | :---: |",
+        ]
         for key, value in ref["values"].items():
             e = est[key]
             pct = key not in ("asa_s", "mean_wait_s")
             show = _pct if pct else (lambda v: _num(v, 2))
             ci = "" if math.isnan(e.ci_low) else f"{show(e.ci_low)} .. {show(e.ci_high)}"
-            inside = "" if math.isnan(e.ci_low) else ("yes" if e.ci_low <= value <= e.ci_high else "no")
+            inside = (
+                "" if math.isnan(e.ci_low) else ("yes" if e.ci_low <= value <= e.ci_high else "no")
+            )
             lines.append(f"| {key} | {show(e.mean)} | {ci} | {show(value)} | {inside} |")
-    lines += ["", "## Files", "",
-              "- `summary.json`: totals with confidence intervals, Erlang reference, resolved config",
-              "- `intervals.csv`: one row per interval (means over replications)",
-              "- `replications.csv`: one row per replication and metric (tidy)"]
+    lines += [
+        "",
+        "## Files",
+        "",
+        "- `summary.json`: totals with confidence intervals, Erlang reference, resolved config",
+        "- `intervals.csv`: one row per interval (means over replications)",
+        "- `replications.csv`: one row per replication and metric (tidy)",
+    ]
     for name in plot_names:
         lines.append(f"- `{name}`")
     for name in plot_names:
@@ -151,8 +193,11 @@ def write_outputs(result: RunResult, out_dir: Path, config: dict[str, Any]) -> l
         rows.append([day, clock] + [iv[c][k] for c in INTERVAL_COLUMNS])
     write_csv(out_dir / "intervals.csv", header, rows)
     written.append(out_dir / "intervals.csv")
-    write_csv(out_dir / "replications.csv", ["replication", "metric", "value"],
-              ([r.replication, k, r.totals[k]] for r in result.replications for k in TOTAL_KEYS))
+    write_csv(
+        out_dir / "replications.csv",
+        ["replication", "metric", "value"],
+        ([r.replication, k, r.totals[k]] for r in result.replications for k in TOTAL_KEYS),
+    )
     written.append(out_dir / "replications.csv")
     plot_names: list[str] = []
     if result.settings.plots:

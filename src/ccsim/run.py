@@ -55,18 +55,22 @@ class RunResult:
         return out
 
 
-def run_replication(scenario: Scenario, settings: RunSettings, replication: int) -> ReplicationResult:
+def run_replication(
+    scenario: Scenario, settings: RunSettings, replication: int
+) -> ReplicationResult:
     """One independent replication; its random streams depend only on (seed, replication)."""
     customers = sample_arrivals(scenario, RandomStreams(settings.seed, replication))
     records = simulate(scenario, customers)
-    intervals = interval_metrics(scenario, records, settings.warmup_s,
-                                 required_agents_function(scenario))
+    intervals = interval_metrics(
+        scenario, records, settings.warmup_s, required_agents_function(scenario)
+    )
     totals = total_metrics(scenario, records, settings.warmup_s, intervals)
     return ReplicationResult(replication, intervals, totals, len(records), records.nbytes)
 
 
-def run(scenario: Scenario, settings: RunSettings,
-        progress: Callable[[int, int], None] | None = None) -> RunResult:
+def run(
+    scenario: Scenario, settings: RunSettings, progress: Callable[[int, int], None] | None = None
+) -> RunResult:
     """All replications of a scenario. Results do not depend on ``n_jobs``: each replication
     has its own seeds, and they are collected in replication order."""
     reps = settings.replications

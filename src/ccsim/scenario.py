@@ -112,9 +112,17 @@ def _check_keys(d: Mapping[str, Any], allowed: tuple[str, ...], prefix: str) -> 
             )
 
 
-def _number(d: Mapping[str, Any], key: str, prefix: str, *, minimum: float | None = None,
-            strict_min: bool = False, maximum: float | None = None,
-            strict_max: bool = False, integer: bool = False) -> Any:
+def _number(
+    d: Mapping[str, Any],
+    key: str,
+    prefix: str,
+    *,
+    minimum: float | None = None,
+    strict_min: bool = False,
+    maximum: float | None = None,
+    strict_max: bool = False,
+    integer: bool = False,
+) -> Any:
     value = d.get(key)
     full = f"{prefix}{key}"
     kind = "an integer" if integer else "a number"
@@ -142,27 +150,45 @@ def distribution_from_config(raw: Any, prefix: str, *, allow_none: bool) -> Dist
     name = d.get("dist")
     names = DISTRIBUTION_NAMES + (("none",) if allow_none else ())
     if name not in names:
-        raise ConfigError(f"{prefix}dist", name, f"unknown distribution; allowed: {', '.join(names)}")
+        raise ConfigError(
+            f"{prefix}dist", name, f"unknown distribution; allowed: {', '.join(names)}"
+        )
     if name == "none":
         return None
     if name == "empirical":
         values = d.get("values_s")
         if not values:
-            raise ConfigError(f"{prefix}values_s", values, "a non-empty list of durations (s) for dist=empirical")
+            raise ConfigError(
+                f"{prefix}values_s", values, "a non-empty list of durations (s) for dist=empirical"
+            )
         for i, v in enumerate(values):
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or not v >= 0 or not math.isfinite(v):
+            if (
+                isinstance(v, bool)
+                or not isinstance(v, (int, float))
+                or not v >= 0
+                or not math.isfinite(v)
+            ):
                 raise ConfigError(f"{prefix}values_s[{i}]", v, "must be a finite number >= 0")
         weights = d.get("weights")
         if weights is not None:
             if len(weights) != len(values):
-                raise ConfigError(f"{prefix}weights", weights, f"must have {len(values)} entries, one per value")
+                raise ConfigError(
+                    f"{prefix}weights", weights, f"must have {len(values)} entries, one per value"
+                )
             for i, w in enumerate(weights):
-                if isinstance(w, bool) or not isinstance(w, (int, float)) or not w >= 0 or not math.isfinite(w):
+                if (
+                    isinstance(w, bool)
+                    or not isinstance(w, (int, float))
+                    or not w >= 0
+                    or not math.isfinite(w)
+                ):
                     raise ConfigError(f"{prefix}weights[{i}]", w, "must be a finite number >= 0")
             if sum(weights) <= 0:
                 raise ConfigError(f"{prefix}weights", weights, "must not all be zero")
-        dist: Distribution = Empirical(tuple(float(v) for v in values),
-                                       None if weights is None else tuple(float(w) for w in weights))
+        dist: Distribution = Empirical(
+            tuple(float(v) for v in values),
+            None if weights is None else tuple(float(w) for w in weights),
+        )
         if dist.mean_s <= 0:
             raise ConfigError(f"{prefix}values_s", values, "mean must be > 0")
         return dist
@@ -175,19 +201,26 @@ def distribution_from_config(raw: Any, prefix: str, *, allow_none: bool) -> Dist
     return Lognormal(mean, cv) if name == "lognormal" else Gamma(mean, cv)
 
 
-def _per_interval(d: Mapping[str, Any], scalar_key: str, list_key: str, n: int,
-                  integer: bool, prefix: str) -> np.ndarray:
+def _per_interval(
+    d: Mapping[str, Any], scalar_key: str, list_key: str, n: int, integer: bool, prefix: str
+) -> np.ndarray:
     scalar, series = d.get(scalar_key), d.get(list_key)
     if (scalar is None) == (series is None):
-        raise ConfigError(f"{prefix}{scalar_key}", scalar,
-                          f"give exactly one of {prefix}{scalar_key} or {prefix}{list_key}")
+        raise ConfigError(
+            f"{prefix}{scalar_key}",
+            scalar,
+            f"give exactly one of {prefix}{scalar_key} or {prefix}{list_key}",
+        )
     if scalar is not None:
         v = _number(d, scalar_key, prefix, minimum=0.0, integer=integer)
         return np.full(n, v, dtype=np.int64 if integer else np.float64)
     if not isinstance(series, (list, tuple)) or len(series) != n:
         length = len(series) if isinstance(series, (list, tuple)) else "not a list"
-        raise ConfigError(f"{prefix}{list_key}", f"<{length} values>",
-                          f"must list one value per interval: {n} values for this horizon")
+        raise ConfigError(
+            f"{prefix}{list_key}",
+            f"<{length} values>",
+            f"must list one value per interval: {n} values for this horizon",
+        )
     out = [
         _number({f"{list_key}[{i}]": v}, f"{list_key}[{i}]", prefix, minimum=0.0, integer=integer)
         for i, v in enumerate(series)
@@ -203,18 +236,25 @@ def scenario_from_config(raw: Any) -> Scenario:
     d = {**asdict(ScenarioConf()), **d}  # the schema is the one place defaults live
     interval_min = d.get("interval_min", 30)
     if interval_min not in ALLOWED_INTERVAL_MIN or isinstance(interval_min, bool):
-        raise ConfigError(f"{p}interval_min", interval_min,
-                          f"allowed: {', '.join(map(str, ALLOWED_INTERVAL_MIN))}")
+        raise ConfigError(
+            f"{p}interval_min",
+            interval_min,
+            f"allowed: {', '.join(map(str, ALLOWED_INTERVAL_MIN))}",
+        )
     interval_s = 60.0 * interval_min
     horizon_h = _number(d, "horizon_h", p, minimum=0.0, strict_min=True)
     horizon_s = 3600.0 * horizon_h
     if horizon_s < interval_s:
-        raise ConfigError(f"{p}horizon_h", horizon_h,
-                          f"must be at least one interval ({interval_min} min = {interval_min / 60:g} h)")
+        raise ConfigError(
+            f"{p}horizon_h",
+            horizon_h,
+            f"must be at least one interval ({interval_min} min = {interval_min / 60:g} h)",
+        )
     n = horizon_s / interval_s
     if abs(n - round(n)) > 1e-9:
-        raise ConfigError(f"{p}horizon_h", horizon_h,
-                          f"must be a whole number of {interval_min}-minute intervals")
+        raise ConfigError(
+            f"{p}horizon_h", horizon_h, f"must be a whole number of {interval_min}-minute intervals"
+        )
     n = int(round(n))
     rate_per_h = _per_interval(d, "arrival_rate_per_h", "arrival_profile_per_h", n, False, p)
     agents = _per_interval(d, "agents", "agents_per_interval", n, True, p)
@@ -224,17 +264,23 @@ def scenario_from_config(raw: Any) -> Scenario:
     if busy_no_agents.size:
         k = int(busy_no_agents[0])
         key = "agents" if d.get("agents") is not None else f"agents_per_interval[{k}]"
-        raise ConfigError(f"{p}{key}", int(agents[k]),
-                          f"must leave at least one agent on the phone (after shrinkage={shrinkage:g}) "
-                          f"when contacts arrive (interval {k} has {rate_per_h[k]:g} per hour)")
-    handle_time = distribution_from_config(d.get("handle_time"), f"{p}handle_time.", allow_none=False)
+        raise ConfigError(
+            f"{p}{key}",
+            int(agents[k]),
+            f"must leave at least one agent on the phone (after shrinkage={shrinkage:g}) "
+            f"when contacts arrive (interval {k} has {rate_per_h[k]:g} per hour)",
+        )
+    handle_time = distribution_from_config(
+        d.get("handle_time"), f"{p}handle_time.", allow_none=False
+    )
     patience = distribution_from_config(d.get("patience"), f"{p}patience.", allow_none=True)
     waiting_room = d.get("waiting_room")
     if waiting_room is not None:
         waiting_room = _number(d, "waiting_room", p, minimum=0.0, integer=True)
     target_answer_s = _number(d, "target_answer_s", p, minimum=0.0)
-    target_sl = _number(d, "target_service_level", p, minimum=0.0, strict_min=True,
-                        maximum=1.0, strict_max=True)
+    target_sl = _number(
+        d, "target_service_level", p, minimum=0.0, strict_min=True, maximum=1.0, strict_max=True
+    )
     for key in ("name", "description", "channel"):
         if not isinstance(d.get(key, ""), str):
             raise ConfigError(f"{p}{key}", d.get(key), "must be a string")
@@ -271,11 +317,15 @@ def run_settings_from_config(raw: Any, scenario: Scenario) -> RunSettings:
         raise ConfigError(f"{p}n_jobs", n_jobs, "must be -1 (all cores) or a positive integer")
     warmup_min = _number(d, "warmup_min", p, minimum=0.0)
     if warmup_min * 60.0 >= scenario.horizon_s - scenario.interval_s + 1e-9 and warmup_min > 0:
-        raise ConfigError(f"{p}warmup_min", warmup_min,
-                          f"must leave at least one interval after warm-up "
-                          f"(horizon is {scenario.horizon_s / 60:g} min)")
+        raise ConfigError(
+            f"{p}warmup_min",
+            warmup_min,
+            f"must leave at least one interval after warm-up "
+            f"(horizon is {scenario.horizon_s / 60:g} min)",
+        )
     plots = d.get("plots", True)
     if not isinstance(plots, bool):
         raise ConfigError(f"{p}plots", plots, "must be true or false")
-    return RunSettings(seed=seed, replications=reps, n_jobs=n_jobs,
-                       warmup_s=60.0 * warmup_min, plots=plots)
+    return RunSettings(
+        seed=seed, replications=reps, n_jobs=n_jobs, warmup_s=60.0 * warmup_min, plots=plots
+    )

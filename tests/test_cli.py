@@ -1,0 +1,120 @@
+"""End to end: the ``ccsim`` command writes a tidy, deterministic output folder."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ccsim.job import run_job
+
+FILES = ("summary.json", "intervals.csv", "replications.csv", "report.md", "intervals.png")
+
+
+def _ccsim(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    exe = shutil.which("ccsim")
+    cmd = [exe] if exe else [sys.executable, "-m", "ccsim"]
+    return subprocess.run([*cmd, *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def test_default_scenario_writes_every_output(tmp_path):
+    proc = _ccsim("hydra.run.dir=run", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    out = tmp_path / "run"
+    for name in FILES:
+        assert (out / name).stat().st_size > 0, name
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["schema"] == "ccsim.summary/1"
+    assert summary["config"]["scenario"]["name"] == "default_day"
+    assert summary["run"]["seed"] == summary["config"]["run"]["seed"]
+    assert summary["ccsim_version"]
+    tot = summary["totals"]
+    assert tot["offered"]["mean"] == pytest.approx(
+        tot["handled"]["mean"]
+        + tot["abandoned"]["mean"]
+        + tot["blocked"]["mean"]
+        + tot["in_system_at_end"]["mean"]
+    )
+    assert tot["offered"]["ci95_low"] < tot["offered"]["mean"] < tot["offered"]["ci95_high"]
+    rows = list(csv.DictReader((out / "intervals.csv").open()))
+    assert len(rows) == 24 and rows[0]["time"] == "08:00" and rows[-1]["time"] == "19:30"
+    report = (out / "report.md").read_text()
+    assert "agent-hours" in report and "intervals.png" in report
+
+
+def test_same_config_and_seed_give_identical_bytes(tmp_path):
+    args = ("scenario=erlang_a", "scenario.horizon_h=6", "run.replications=3", "run.n_jobs=1")
+    for d in ("a", "b"):
+        proc = _ccsim(*args, f"hydra.run.dir={d}", cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+    for name in FILES:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    proc = _ccsim(*args, "run.seed=99", "hydra.run.dir=c", cwd=tmp_path)
+    assert (tmp_path / "a" / "intervals.csv").read_bytes() != (
+        tmp_path / "c" / "intervals.csv"
+    ).read_bytes()
+
+
+def test_python_dash_m_and_erlang_table(tmp_path):
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ccsim",
+            "scenario=erlang_c",
+            "scenario.horizon_h=24",
+            "run.replications=4",
+            "hydra.run.dir=out",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    report = (tmp_path / "out" / "report.md").read_text()
+    assert "Simulation vs Erlang C (M/M/c)" in report
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["reference"]["model"] == "Erlang C (M/M/c)"
+    assert 0 < summary["reference"]["values"]["p_wait"] < 1
+
+
+def test_parallel_and_serial_jobs_write_the_same_results(compose_cfg, tmp_path):
+    common = ("scenario=erlang_a", "scenario.horizon_h=4", "run.replications=4", "run.plots=false")
+    run_job(compose_cfg(*common, "run.n_jobs=1"), tmp_path / "serial")
+    run_job(compose_cfg(*common, "run.n_jobs=2"), tmp_path / "parallel")
+    for name in ("intervals.csv", "replications.csv", "report.md"):
+        assert (tmp_path / "serial" / name).read_bytes() == (
+            tmp_path / "parallel" / name
+        ).read_bytes()
+
+
+@pytest.mark.parametrize("preset", ["default_day", "erlang_b", "erlang_c", "erlang_a"])
+def test_every_preset_composes_and_runs(compose_cfg, tmp_path, preset):
+    cfg = compose_cfg(f"scenario={preset}", "run.replications=2", "run.plots=false", "run.n_jobs=1")
+    res = run_job(cfg, tmp_path)
+    assert res.estimates["offered"].mean > 0
+    if preset != "default_day":
+        assert res.reference is not None
+
+
+def test_multirun_sweep(tmp_path):
+    proc = _ccsim(
+        "-m",
+        "scenario=erlang_c",
+        "scenario.agents=26,28",
+        "scenario.horizon_h=4",
+        "run.replications=2",
+        "run.n_jobs=1",
+        "run.plots=false",
+        "hydra.sweep.dir=sweep",
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    for job in ("0", "1"):
+        assert (tmp_path / "sweep" / job / "summary.json").exists()
