@@ -59,7 +59,9 @@ class _SingleQueue:
     def _on_arrival(self, event: Timeout) -> None:
         i = event._value
         env = self.env
-        now = env._now
+        # The customer's own arrival time, not the clock's float sum of delays: an immediately
+        # answered contact then waits exactly 0 s, and the next delay is never negative.
+        now = self.arrival[i]
         if i + 1 < self.n:
             Timeout(env, self.arrival[i + 1] - now, i + 1).callbacks.append(self._on_arrival)
         if self.idle:
