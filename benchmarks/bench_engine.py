@@ -7,7 +7,8 @@ mu = 1 service completion per agent, theta = 0.5 abandonments per waiting custom
 patience 2). Three implementations, alternating, ``--repeats`` times each:
 
 * ``heapq``: a bare event loop over ``heapq`` written here: the floor for pure Python.
-* ``ccsim``: ccsim's real engine (``sample_arrivals`` + ``simulate``), records included.
+* ``ccsim``: ccsim's real engine (``sample_customers`` + ``simulate``, the multichannel
+  engine configured as one channel, one intent, one pool), records included.
 * ``simpy-process``: the idiomatic SimPy model, one process per contact with
   ``yield request | timeout(patience)``.
 
@@ -27,7 +28,7 @@ from collections import deque
 import numpy as np
 import simpy
 
-from ccsim.arrivals import sample_arrivals
+from ccsim.arrivals import sample_customers
 from ccsim.engine import simulate
 from ccsim.rng import RandomStreams
 from ccsim.scenario import scenario_from_config
@@ -100,7 +101,9 @@ def run_ccsim(seed: int, horizon_min: float) -> tuple[int, int]:
             "patience": {"dist": "exponential", "mean_s": 60 / THETA},
         }
     )
-    records = simulate(scenario, sample_arrivals(scenario, RandomStreams(seed)))
+    centre = scenario.to_centre()
+    streams = RandomStreams(seed)
+    records = simulate(centre, sample_customers(centre, streams), streams)
     return len(records), int((records.outcome == 3).sum())
 
 

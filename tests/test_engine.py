@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ccsim.arrivals import sample_arrivals
+from ccsim.arrivals import sample_customers
 from ccsim.engine import simulate
 from ccsim.metrics import interval_metrics, total_metrics
 from ccsim.records import Outcome
@@ -18,7 +18,8 @@ from conftest import mmc_config
 
 def _run(cfg, seed=1, replication=0):
     sc = scenario_from_config(cfg)
-    return sc, simulate(sc, sample_arrivals(sc, RandomStreams(seed, replication)))
+    centre, streams = sc.to_centre(), RandomStreams(seed, replication)
+    return sc, simulate(centre, sample_customers(centre, streams), streams)
 
 
 dist = st.sampled_from(
@@ -169,7 +170,7 @@ def test_arrival_counts_follow_the_profile():
     sc = scenario_from_config(cfg)
     counts = []
     for rep in range(400):
-        arr = sample_arrivals(sc, RandomStreams(5, rep)).arrival_s
+        arr = sample_customers(sc.to_centre(), RandomStreams(5, rep)).arrival_s
         counts.append(np.bincount((arr // 1800).astype(int), minlength=4))
     mean = np.mean(counts, axis=0)
     expected = np.array([50, 0, 200, 100])

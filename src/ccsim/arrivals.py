@@ -7,19 +7,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .model import Centre
 from .rng import RandomStreams
-from .scenario import Scenario
 
-__all__ = ["ArrivalSample", "sample_arrivals", "poisson_arrival_times"]
-
-
-@dataclass(frozen=True)
-class ArrivalSample:
-    """Every customer of a run, in arrival order: time (s), handle time (s), patience (s)."""
-
-    arrival_s: np.ndarray
-    handle_s: np.ndarray
-    patience_s: np.ndarray
+__all__ = ["Customers", "sample_customers", "poisson_arrival_times"]
 
 
 def poisson_arrival_times(
@@ -37,16 +28,57 @@ def poisson_arrival_times(
     return np.sort(times, kind="stable")
 
 
-def sample_arrivals(scenario: Scenario, streams: RandomStreams) -> ArrivalSample:
-    """Draw a whole run's customers. Customer i gets the i-th draw of each attribute stream,
-    whatever later happens to it, so strategies compared on one seed see the same customers."""
-    arrival_s = poisson_arrival_times(
-        streams.stream("arrivals"), scenario.arrival_rate_per_s, scenario.interval_s
+@dataclass(frozen=True)
+class Customers:
+    """The customers who arrive of their own accord, in arrival order, with their attributes:
+    channel and intent (indices), drawn handle time and patience (s), and the uniform draw that
+    decides whether their contact is resolved (resolved when below the intent's FCR)."""
+
+    arrival_s: np.ndarray
+    channel: np.ndarray
+    intent: np.ndarray
+    handle_s: np.ndarray
+    patience_s: np.ndarray
+    resolve_u: np.ndarray
+
+
+def sample_customers(centre: Centre, streams: RandomStreams) -> Customers:
+    """Draw every new customer of a run. Each (channel, intent) has its own arrival stream and
+    each channel its own attribute streams, drawn in arrival order: customer i of a channel gets
+    the i-th draw whatever happens to anyone, so paired runs see the same customers."""
+    n_ch, n_in, n_k = centre.rate_per_s.shape
+    rate = centre.rate_per_s
+    if centre.day_volume_cv > 0:
+        per_day = max(1, int(round(86400.0 / centre.interval_s)))
+        n_days = -(-n_k // per_day)
+        shape = 1.0 / centre.day_volume_cv**2
+        mult = streams.stream("day_volume").gamma(shape, 1.0 / shape, n_days)
+        rate = rate * np.repeat(mult, per_day)[:n_k]
+    times, chans, ints = [], [], []
+    for c in range(n_ch):
+        for j in range(n_in):
+            name = f"arrivals/{centre.channels[c].name}/{centre.intents[j].name}"
+            t = poisson_arrival_times(streams.stream(name), rate[c, j], centre.interval_s)
+            times.append(t)
+            chans.append(np.full(t.size, c, dtype=np.int8))
+            ints.append(np.full(t.size, j, dtype=np.int8))
+    arrival = np.concatenate(times) if times else np.zeros(0)
+    order = np.argsort(arrival, kind="stable")
+    arrival, channel, intent = (
+        arrival[order],
+        np.concatenate(chans)[order],
+        np.concatenate(ints)[order],
     )
-    n = len(arrival_s)
-    handle_s = scenario.handle_time.sample(streams.stream("handle_time"), n)
-    if scenario.patience is None:
-        patience_s = np.full(n, np.inf)
-    else:
-        patience_s = scenario.patience.sample(streams.stream("patience"), n)
-    return ArrivalSample(arrival_s, handle_s, patience_s)
+    handle = np.empty(arrival.size)
+    patience = np.full(arrival.size, np.inf)
+    for c, ch in enumerate(centre.channels):
+        sel = channel == c
+        handle[sel] = ch.handle_time.sample(
+            streams.stream(f"handle_time/{ch.name}"), int(sel.sum())
+        )
+        if ch.patience is not None:
+            patience[sel] = ch.patience.sample(
+                streams.stream(f"patience/{ch.name}"), int(sel.sum())
+            )
+    resolve_u = streams.stream("resolution").random(arrival.size)
+    return Customers(arrival, channel, intent, handle, patience, resolve_u)

@@ -1,28 +1,30 @@
 """The simulation engine: a SimPy environment driven by plain timeout events with callbacks.
 
 Why not a SimPy process per contact (``yield request | timeout``)? It reads well but costs
-8-9x a bare event loop on M/M/c+M; a generator process per agent costs ~5x. Scheduling one
-``Timeout`` per arrival, service end and (only for contacts that actually queue) patience
-expiry, with a callback each, keeps the engine within ~2x of a hand-written heapq loop while
-SimPy still owns the clock and the event queue, so later models can mix in processes where
-readability matters more than speed.
+8-10x a bare event loop on M/M/c+M; a generator process per agent ~5x. One ``Timeout`` per
+arrival, service end and (only for contacts that actually queue) patience expiry, with a
+callback each, keeps the engine within ~2x of a hand-written heapq loop while SimPy owns the
+clock and the event queue.
 
-Contacts are integers (their arrival index). Their state lives in compact columns
-(``bytearray``/``array('d')``), turned into numpy arrays without copying at the end.
+Contacts are integers (their creation index); their attributes and fate live in compact
+columns (``array``/``bytearray``), turned into numpy arrays at the end. Customers created during
+the run (retries, repeats, chasers) are appended as they arrive.
 """
 
 from __future__ import annotations
 
 from array import array
 from collections import deque
+from typing import Any
 
 import numpy as np
 import simpy
-from simpy.events import Timeout
+from simpy.events import NORMAL, Event
 
-from .arrivals import ArrivalSample
-from .records import ContactRecords, Outcome
-from .scenario import Scenario
+from .arrivals import Customers
+from .model import ASYNC, Centre
+from .records import ContactKind, ContactRecords, Outcome
+from .rng import RandomStreams
 
 __all__ = ["simulate"]
 
@@ -31,134 +33,484 @@ _IN_SERVICE = int(Outcome.IN_SERVICE)
 _HANDLED = int(Outcome.HANDLED)
 _ABANDONED = int(Outcome.ABANDONED)
 _BLOCKED = int(Outcome.BLOCKED)
+_CHUNK = 4096
 
 
-class _SingleQueue:
-    """One FIFO queue served by a group of identical agents whose number changes per interval."""
+class _At(Event):
+    """A timeout carrying a value and one callback: the lightest event SimPy runs.
 
-    def __init__(self, scenario: Scenario, customers: ArrivalSample) -> None:
-        n = len(customers.arrival_s)
+    Like ``simpy.Timeout`` without its argument checks and with the callback list built at
+    once; delays here are durations drawn from non-negative distributions.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, env: simpy.Environment, delay: float, value: Any, callback: Any) -> None:
+        self.env = env
+        self.callbacks = [callback]
+        self._value = value
+        self._ok = True
+        env.schedule(self, NORMAL, delay)
+
+
+class _Draws:
+    """Buffered draws from one stream: the k-th call always returns the k-th draw."""
+
+    def __init__(self, sample: Any) -> None:
+        self._sample = sample  # n -> np.ndarray
+        self._buf: list[float] = []
+        self._pos = 0
+
+    def __call__(self) -> float:
+        if self._pos == len(self._buf):
+            self._buf = self._sample(_CHUNK).tolist()
+            self._pos = 0
+        v = self._buf[self._pos]
+        self._pos += 1
+        return v
+
+
+class _Centre:
+    def __init__(self, centre: Centre, customers: Customers, streams: RandomStreams) -> None:
         self.env = simpy.Environment()
-        self.arrival = customers.arrival_s.tolist()
-        self.handle = customers.handle_s.tolist()
-        self.patience = customers.patience_s.tolist()
-        self.abandons = scenario.patience is not None
-        self.room = scenario.waiting_room  # None: unlimited
-        self.n = n
-        self.answer = array("d", bytes(8 * n))
-        self.end = array("d", bytes(8 * n))
-        self.state = bytearray(n)  # Outcome codes; WAITING (0) until something happens
-        self.queue: deque[int] = deque()  # FIFO of contact ids, abandoned ones removed lazily
-        self.n_waiting = 0
-        self.idle = 0  # agents on the phone with nothing to do
-        self.staffed = 0  # agents on the phone, busy or idle
-        self.leaving = 0  # busy agents who leave when their current contact ends
-        self.scenario = scenario
+        self.centre = centre
+        chans, intents, pools = centre.channels, centre.intents, centre.pools
+        self.n_base = len(customers.arrival_s)
+        # -- contact columns (appended for customers created during the run) ----------------
+        self.arrival = array("d", customers.arrival_s.tolist())
+        self.channel = bytearray(customers.channel.astype(np.uint8).tobytes())
+        self.intent = bytearray(customers.intent.astype(np.uint8).tobytes())
+        self.kind = bytearray(self.n_base)
+        self.customer = array("l", range(self.n_base))
+        self.handle = array("d", customers.handle_s.tolist())
+        self.patience = array("d", customers.patience_s.tolist())
+        self.resolve_u = array("f", customers.resolve_u.tolist())
+        self.answer = array("d", bytes(8 * self.n_base))
+        self.end = array("d", bytes(8 * self.n_base))
+        self.state = bytearray(self.n_base)
+        self.pool_of = bytearray(self.n_base)
+        # -- static lookups --------------------------------------------------------------------
+        self.conc = [ch.concurrency for ch in chans]
+        self.conc_factor = [list(ch.concurrency_factors) for ch in chans]
+        self.is_async = [ch.mode == ASYNC for ch in chans]
+        self.has_patience = [ch.patience is not None for ch in chans]
+        self.room = [ch.waiting_room for ch in chans]
+        self.intent_factor = [it.handle_factor for it in intents]
+        self.fcr = [it.fcr for it in intents]
+        n_ch, n_in, n_pool = len(chans), len(intents), len(pools)
+        self.n_ch, self.n_in = n_ch, n_in
+        qkey = [[c * n_in + j for j in range(n_in)] for c in range(n_ch)]
+        self.qkey = qkey
+        # Queues per (channel, intent): primary, and overflow (contacts past the overflow delay).
+        self.queue: list[deque[int]] = [deque() for _ in range(n_ch * n_in)]
+        self.oqueue: list[deque[int]] = [deque() for _ in range(n_ch * n_in)]
+        self.n_waiting = [0] * n_ch
+        prio = [(chans[c].priority, intents[j].priority) for c in range(n_ch) for j in range(n_in)]
+        # For each pool: the queues it serves, best priority first, and the handle-time factor.
+        self.pool_queues: list[list[tuple[deque[int], int]]] = []
+        self.pool_queues_by_channel: list[list[list[tuple[deque[int], int]]]] = []
+        self.prof = [[1.0] * (n_ch * n_in) for _ in range(n_pool)]
+        self.primary_pools: list[list[int]] = [[] for _ in range(n_ch * n_in)]
+        self.secondary_pools: list[list[int]] = [[] for _ in range(n_ch * n_in)]
+        for p, pool in enumerate(pools):
+            entries = []
+            for s in pool.skills:
+                key = qkey[s.channel][s.intent]
+                self.prof[p][key] = s.proficiency
+                if s.secondary:
+                    self.secondary_pools[key].append(p)
+                    entries.append((prio[key], 1, key, self.oqueue[key]))
+                else:
+                    self.primary_pools[key].append(p)
+                    entries.append((prio[key], 0, key, self.queue[key]))
+            entries.sort(key=lambda e: (-e[0][0], -e[0][1], e[1], e[2]))
+            self.pool_queues.append([(q, key) for _, _, key, q in entries])
+            self.pool_queues_by_channel.append(
+                [[(q, key) for _, _, key, q in entries if key // n_in == c] for c in range(n_ch)]
+            )
+        self.has_overflow = [bool(self.secondary_pools[k]) for k in range(n_ch * n_in)]
+        # Handle time = drawn base x intent factor x pool proficiency (x concurrency factor).
+        self.factor = [
+            [
+                self.prof[p][c * n_in + j] * intents[j].handle_factor
+                for c in range(n_ch)
+                for j in range(n_in)
+            ]
+            for p in range(n_pool)
+        ]
+        self.prio_of = [
+            (chans[k // n_in].priority, intents[k % n_in].priority) for k in range(n_ch * n_in)
+        ]
+        # -- agents ------------------------------------------------------------------------------
+        self.agent_pool: list[int] = []
+        self.n_active: list[int] = []
+        self.agent_channel: list[int] = []
+        self.leaving: list[bool] = []
+        self.idle: list[deque[int]] = [deque() for _ in range(n_pool)]  # longest idle first
+        self.idle_since: list[float] = []
+        self.partial: list[list[dict[int, None]]] = [
+            [{} for _ in range(n_ch)] for _ in range(n_pool)
+        ]
+        self.present = [0] * n_pool  # agents on the phone, not counting those leaving
+        # Staffing cuts with no idle agent to send home: the next agents of the pool to free up
+        # leave (``to_leave``); agents with chats still open drain them first (``draining``).
+        self.to_leave = [0] * n_pool
+        self.draining: list[dict[int, None]] = [{} for _ in range(n_pool)]
+        # -- behaviour -------------------------------------------------------------------------
+        b = centre.behaviour
+        self.retry_prob = b.retry_prob.tolist()
+        self.overflow_s = b.overflow_s
+        self.chaser = b.chaser_channel
+        self._u = _Draws(streams.stream("behaviour").random)
+        self._retry_delay = (
+            _Draws(lambda n: b.retry_delay.sample(streams.stream("retry_delay"), n))
+            if b.retry_delay
+            else None
+        )
+        self._repeat_delay = (
+            _Draws(lambda n: b.repeat_delay.sample(streams.stream("repeat_delay"), n))
+            if b.repeat_delay
+            else None
+        )
+        self.retry_cdf = np.cumsum(b.retry_switch, axis=1).tolist()
+        self.repeat_cdf = np.cumsum(b.repeat_switch, axis=1).tolist()
+        self.has_repeats = any(f < 1.0 for f in self.fcr) and b.repeat_delay is not None
+        self._new_handle = [
+            _Draws(
+                lambda n, ch=ch: ch.handle_time.sample(
+                    streams.stream(f"handle_time/{ch.name}/new"), n
+                )
+            )
+            for ch in chans
+        ]
+        self._new_patience = [
+            _Draws(
+                lambda n, ch=ch: ch.patience.sample(streams.stream(f"patience/{ch.name}/new"), n)
+            )
+            if ch.patience is not None
+            else None
+            for ch in chans
+        ]
+        self._new_u = _Draws(streams.stream("resolution/new").random)
+        # Bound once: a bound method made per event costs measurable time on the hot path.
+        self._cb_service_end = self._on_service_end
+        self._cb_base_arrival = self._on_base_arrival
+        self._cb_patience = self._on_patience_expired
+        self._cb_tolerance = self._on_tolerance
 
-    # -- events -----------------------------------------------------------------------------
-    def _on_arrival(self, event: Timeout) -> None:
-        i = event._value
-        env = self.env
-        # The customer's own arrival time, not the clock's float sum of delays: an immediately
-        # answered contact then waits exactly 0 s, and the next delay is never negative.
-        now = self.arrival[i]
-        if i + 1 < self.n:
-            Timeout(env, self.arrival[i + 1] - now, i + 1).callbacks.append(self._on_arrival)
-        if self.idle:
-            self.idle -= 1
-            self._start(i, now)
-        elif self.room is not None and self.n_waiting >= self.room:
-            self.state[i] = _BLOCKED
-            self.end[i] = now
-        else:
-            self.queue.append(i)
-            self.n_waiting += 1
-            if self.abandons:
-                Timeout(env, self.patience[i], i).callbacks.append(self._on_patience_expired)
+    # -- routing -------------------------------------------------------------------------------
+    def _find_agent(self, pools: list[int], c: int) -> int:
+        """Longest-idle agent among ``pools``; else an agent with spare concurrency on ``c``."""
+        if len(pools) == 1:  # the common case: one pool serves this queue
+            idle = self.idle[pools[0]]
+            if idle:
+                return idle.popleft()
+            if self.conc[c] > 1:
+                part = self.partial[pools[0]][c]
+                if part:
+                    return next(iter(part))
+            return -1
+        best, best_since = -1, 0.0
+        for p in pools:
+            idle = self.idle[p]
+            if idle:
+                a = idle[0]
+                if best < 0 or self.idle_since[a] < best_since:
+                    best, best_since = a, self.idle_since[a]
+        if best >= 0:
+            self.idle[self.agent_pool[best]].popleft()
+            return best
+        if self.conc[c] > 1:
+            for p in pools:
+                part = self.partial[p][c]
+                if part:
+                    return next(iter(part))
+        return -1
 
-    def _start(self, i: int, now: float) -> None:
+    def _next_contact(self, a: int, c: int | None) -> int:
+        """The waiting contact agent ``a`` should take: best priority, then longest waiting.
+        ``c`` restricts to one channel (an agent already busy with chats takes only chats)."""
+        p = self.agent_pool[a]
+        queues = self.pool_queues[p] if c is None else self.pool_queues_by_channel[p][c]
+        state = self.state
+        if len(queues) == 1:  # a single-skill pool: plain FIFO
+            q = queues[0][0]
+            while q:
+                i = q.popleft()
+                if state[i] == _WAITING:
+                    return i
+            return -1
+        best_q: deque[int] | None = None
+        best_t = 0.0
+        best_prio = None
+        arrival, prio_of = self.arrival, self.prio_of
+        for q, key in queues:
+            while q and state[q[0]] != _WAITING:
+                q.popleft()  # answered elsewhere or abandoned: lazy removal
+            if q:
+                pr = prio_of[key]
+                if best_q is not None and pr < best_prio:
+                    break  # queues are sorted by priority: nothing better below
+                t = arrival[q[0]]
+                if best_q is None or t < best_t:
+                    best_q, best_t, best_prio = q, t, pr
+        if best_q is None:
+            return -1
+        return best_q.popleft()
+
+    def _start(self, i: int, a: int, now: float) -> None:
+        c = self.channel[i]
+        p = self.agent_pool[a]
+        k = self.n_active[a]
+        self.n_active[a] = k + 1
+        conc = self.conc[c]
+        if conc > 1:
+            if k == 0:
+                self.agent_channel[a] = c
+            part = self.partial[p][c]
+            if k + 1 < conc:
+                part[a] = None
+            else:
+                part.pop(a, None)
         self.state[i] = _IN_SERVICE
         self.answer[i] = now
-        Timeout(self.env, self.handle[i], i).callbacks.append(self._on_service_end)
+        self.pool_of[i] = p
+        duration = self.handle[i] * self.factor[p][c * self.n_in + self.intent[i]]
+        if conc > 1:
+            duration *= self.conc_factor[c][k]
+        _At(self.env, duration, (i, a), self._cb_service_end)
 
-    def _on_service_end(self, event: Timeout) -> None:
+    # -- events --------------------------------------------------------------------------------
+    def _on_base_arrival(self, event: _At) -> None:
         i = event._value
+        now = self.arrival[i]  # the customer's own time: immediate answers wait exactly 0 s
+        if i + 1 < self.n_base:
+            _At(self.env, self.arrival[i + 1] - now, i + 1, self._cb_base_arrival)
+        self._arrive(i, now)
+
+    def _arrive(self, i: int, now: float) -> None:
+        c = self.channel[i]
+        key = c * self.n_in + self.intent[i]
+        a = self._find_agent(self.primary_pools[key], c)
+        if a >= 0:
+            self._start(i, a, now)
+            return
+        room = self.room[c]
+        if room is not None and self.n_waiting[c] >= room:
+            self.state[i] = _BLOCKED
+            self.end[i] = now
+            return
+        self.queue[key].append(i)
+        self.n_waiting[c] += 1
+        if self.has_patience[c]:
+            _At(
+                self.env,
+                self.patience[i],
+                i,
+                self._cb_tolerance if self.is_async[c] else self._cb_patience,
+            )
+        if self.has_overflow[key]:
+            _At(self.env, self.overflow_s, i, self._on_overflow)
+
+    def _on_overflow(self, event: _At) -> None:
+        i = event._value
+        if self.state[i] != _WAITING:
+            return
+        c = self.channel[i]
+        key = c * self.n_in + self.intent[i]
+        a = self._find_agent(self.secondary_pools[key], c)
+        if a >= 0:
+            self.n_waiting[c] -= 1
+            self._start(i, a, self.env._now)
+        else:
+            self.oqueue[key].append(i)  # secondary pools now see it too
+
+    def _on_service_end(self, event: _At) -> None:
+        i, a = event._value
         now = self.env._now
         self.state[i] = _HANDLED
         self.end[i] = now
-        if self.leaving:
-            # Shift is over for this agent: the contact in progress was finished first.
-            self.leaving -= 1
-            self.staffed -= 1
+        if self.has_repeats and self.resolve_u[i] >= self.fcr[self.intent[i]]:
+            self._follow_up(i, self._repeat_delay, self.repeat_cdf, ContactKind.REPEAT)
+        c = self.channel[i]
+        p = self.agent_pool[a]
+        k = self.n_active[a] - 1
+        self.n_active[a] = k
+        if self.to_leave[p] or self.leaving[a]:  # rare: a staffing cut is under way
+            if not self.leaving[a]:
+                # A cut is pending: this agent is the next to go (after any open chats).
+                self.to_leave[p] -= 1
+                self.leaving[a] = True
+                if k:
+                    self.draining[p][a] = None
+            if self.conc[c] > 1:
+                self.partial[p][c].pop(a, None)
+            if k == 0:
+                self.draining[p].pop(a, None)  # shift over: open contacts were finished first
             return
-        self._serve_next_or_idle(now)
+        if k == 0:
+            if self.conc[c] > 1:
+                self.partial[p][c].pop(a, None)
+            self._take_work(a, None, now)
+            return
+        j = self._next_contact(a, c)
+        if j >= 0:
+            self.n_waiting[c] -= 1
+            self._start(j, a, now)
+        else:
+            self.partial[p][c][a] = None
 
-    def _serve_next_or_idle(self, now: float) -> None:
-        queue, state = self.queue, self.state
-        while queue:
-            j = queue.popleft()
-            if state[j] == _WAITING:
-                self.n_waiting -= 1
-                self._start(j, now)
-                return
-        self.idle += 1
+    def _take_work(self, a: int, c: int | None, now: float) -> None:
+        """A fully idle agent takes the best waiting contact, or joins the idle line."""
+        j = self._next_contact(a, c)
+        if j >= 0:
+            self.n_waiting[self.channel[j]] -= 1
+            self._start(j, a, now)
+            # With spare concurrency, fill the remaining slots from the same channel.
+            cj = self.channel[j]
+            while self.n_active[a] < self.conc[cj]:
+                j2 = self._next_contact(a, cj)
+                if j2 < 0:
+                    break
+                self.n_waiting[cj] -= 1
+                self._start(j2, a, now)
+        else:
+            self.idle[self.agent_pool[a]].append(a)
+            self.idle_since[a] = now
 
-    def _on_patience_expired(self, event: Timeout) -> None:
+    def _on_patience_expired(self, event: _At) -> None:
         i = event._value
-        if self.state[i] == _WAITING:  # still queued (not answered meanwhile)
-            self.state[i] = _ABANDONED
-            self.end[i] = self.env._now
-            self.n_waiting -= 1
-
-    def _on_staffing_change(self, event: Timeout) -> None:
-        target = event._value
+        if self.state[i] != _WAITING:
+            return
         now = self.env._now
-        # Agents still working past their shift who are needed again simply stay.
-        present = self.staffed - self.leaving
+        self.state[i] = _ABANDONED
+        self.end[i] = now
+        c = self.channel[i]
+        self.n_waiting[c] -= 1
+        if self._retry_delay is not None and self._u() < self.retry_prob[c]:
+            self._follow_up(i, self._retry_delay, self.retry_cdf, ContactKind.RETRY)
+
+    def _on_tolerance(self, event: _At) -> None:
+        """An async customer still unanswered after their tolerance chases on the chaser channel."""
+        i = event._value
+        if self.state[i] == _WAITING and self.chaser is not None:
+            self._create(
+                self.chaser, self.intent[i], self.customer[i], ContactKind.CHASER, self.env._now
+            )
+
+    def _follow_up(self, i: int, delay: _Draws | None, cdf: list[list[float]], kind: int) -> None:
+        if delay is None:
+            return
+        u = self._u()
+        row = cdf[self.channel[i]]
+        to = 0
+        while to < len(row) - 1 and u >= row[to]:
+            to += 1
+        _At(self.env, delay(), (to, self.intent[i], self.customer[i], kind), self._on_follow_up)
+
+    def _on_follow_up(self, event: _At) -> None:
+        c, j, cust, kind = event._value
+        self._create(c, j, cust, kind, self.env._now)
+
+    def _create(self, c: int, j: int, cust: int, kind: int, now: float) -> None:
+        i = len(self.arrival)
+        self.arrival.append(now)
+        self.channel.append(c)
+        self.intent.append(j)
+        self.kind.append(kind)
+        self.customer.append(cust)
+        self.handle.append(self._new_handle[c]())
+        pat = self._new_patience[c]
+        self.patience.append(pat() if pat is not None else float("inf"))
+        self.resolve_u.append(self._new_u())
+        self.answer.append(0.0)
+        self.end.append(0.0)
+        self.state.append(_WAITING)
+        self.pool_of.append(0)
+        self._arrive(i, now)
+
+    def _on_staffing(self, event: _At) -> None:
+        p, target = event._value
+        now = self.env._now
+        present = self.present[p]
+        self.present[p] = target
         if target > present:
-            stay = min(self.leaving, target - present)
-            self.leaving -= stay
-            for _ in range(target - present - stay):
-                self.staffed += 1
-                self._serve_next_or_idle(now)
+            add = target - present
+            cancel = min(add, self.to_leave[p])  # cuts not yet carried out are called off
+            self.to_leave[p] -= cancel
+            add -= cancel
+            draining = self.draining[p]
+            while add and draining:
+                a = next(iter(draining))  # an agent still finishing chats after a cut stays
+                del draining[a]
+                self.leaving[a] = False
+                c = self.agent_channel[a]
+                if self.n_active[a] < self.conc[c]:
+                    self.partial[p][c][a] = None
+                add -= 1
+            for _ in range(add):
+                a = len(self.agent_pool)
+                self.agent_pool.append(p)
+                self.n_active.append(0)
+                self.agent_channel.append(0)
+                self.leaving.append(False)
+                self.idle_since.append(now)
+                self._take_work(a, None, now)
         elif target < present:
             drop = present - target
-            from_idle = min(self.idle, drop)
-            self.idle -= from_idle
-            self.staffed -= from_idle
-            self.leaving += drop - from_idle
+            idle = self.idle[p]
+            while drop and idle:
+                a = idle.pop()  # the most recently idle goes; the longest idle keeps its place
+                self.leaving[a] = True
+                drop -= 1
+            # Partly busy chat agents stop taking chats and leave when their last one ends.
+            for c in range(self.n_ch):
+                part = self.partial[p][c]
+                while drop and part:
+                    a = next(iter(part))
+                    del part[a]
+                    self.leaving[a] = True
+                    self.draining[p][a] = None
+                    drop -= 1
+            self.to_leave[p] += drop  # the rest: the next agents to finish a contact
 
-    # -- run --------------------------------------------------------------------------------
+    # -- run -------------------------------------------------------------------------------------
     def run(self) -> ContactRecords:
-        env, sc = self.env, self.scenario
-        agents = sc.agents_on_phone.tolist()
-        Timeout(env, 0.0, agents[0]).callbacks.append(self._on_staffing_change)
-        for k in range(1, len(agents)):
-            if agents[k] != agents[k - 1]:
-                Timeout(env, k * sc.interval_s, agents[k]).callbacks.append(
-                    self._on_staffing_change
-                )
-        if self.n:
-            Timeout(env, self.arrival[0], 0).callbacks.append(self._on_arrival)
-        env.run(until=sc.horizon_s)
+        env, centre = self.env, self.centre
+        for p, pool in enumerate(centre.pools):
+            agents = pool.agents_on_phone.tolist()
+            _At(env, 0.0, (p, agents[0]), self._on_staffing)
+            for k in range(1, len(agents)):
+                if agents[k] != agents[k - 1]:
+                    _At(env, k * centre.interval_s, (p, agents[k]), self._on_staffing)
+        if self.n_base:
+            _At(env, self.arrival[0], 0, self._on_base_arrival)
+        env.run(until=centre.horizon_s)
+        return self._records()
 
-        outcome = np.frombuffer(self.state, dtype=np.int8)
+    def _records(self) -> ContactRecords:
+        outcome = np.frombuffer(bytes(self.state), dtype=np.int8).copy()
         answer = np.frombuffer(self.answer, dtype=np.float64).copy()
         end = np.frombuffer(self.end, dtype=np.float64).copy()
         answered = (outcome == _IN_SERVICE) | (outcome == _HANDLED)
         answer[~answered] = np.nan
         end[(outcome == _WAITING) | (outcome == _IN_SERVICE)] = np.nan
         return ContactRecords(
-            arrival_s=np.asarray(self.arrival, dtype=np.float64),
-            handle_s=np.asarray(self.handle, dtype=np.float64),
-            patience_s=np.asarray(self.patience, dtype=np.float64),
+            arrival_s=np.frombuffer(self.arrival, dtype=np.float64).copy(),
+            handle_s=np.frombuffer(self.handle, dtype=np.float64).copy(),
+            patience_s=np.frombuffer(self.patience, dtype=np.float64).copy(),
             answer_s=answer,
             end_s=end,
-            outcome=outcome.copy(),
-            horizon_s=sc.horizon_s,
+            outcome=outcome,
+            horizon_s=self.centre.horizon_s,
+            channel=np.frombuffer(bytes(self.channel), dtype=np.int8).copy(),
+            intent=np.frombuffer(bytes(self.intent), dtype=np.int8).copy(),
+            kind=np.frombuffer(bytes(self.kind), dtype=np.int8).copy(),
+            customer=np.frombuffer(self.customer, dtype=np.int64).astype(np.int32),
+            pool=np.frombuffer(bytes(self.pool_of), dtype=np.int8).copy(),
         )
 
 
-def simulate(scenario: Scenario, customers: ArrivalSample) -> ContactRecords:
-    """Run one replication of ``scenario`` for the given customers; returns per-contact records."""
-    return _SingleQueue(scenario, customers).run()
+def simulate(centre: Centre, customers: Customers, streams: RandomStreams) -> ContactRecords:
+    """Run one replication of ``centre`` for the given customers; returns per-contact records."""
+    return _Centre(centre, customers, streams).run()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from enum import IntEnum
 
 import numpy as np
 
-__all__ = ["Outcome", "ContactRecords"]
+__all__ = ["Outcome", "ContactKind", "ContactRecords"]
 
 
 class Outcome(IntEnum):
@@ -18,6 +18,15 @@ class Outcome(IntEnum):
     HANDLED = 2  # answered and finished
     ABANDONED = 3  # left the queue before being answered
     BLOCKED = 4  # found the waiting room full
+
+
+class ContactKind(IntEnum):
+    """Why a contact exists. Every kind is a new arrival, linked to its customer by id."""
+
+    NEW = 0  # a customer's first contact
+    RETRY = 1  # tries again after abandoning
+    REPEAT = 2  # comes back because the problem was not resolved (1 - FCR)
+    CHASER = 3  # chases an async contact not answered within their own tolerance
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,11 @@ class ContactRecords:
     end_s: np.ndarray
     outcome: np.ndarray
     horizon_s: float
+    channel: np.ndarray  # int8 index into Centre.channels
+    intent: np.ndarray  # int8 index into Centre.intents
+    kind: np.ndarray  # int8 ContactKind
+    customer: np.ndarray  # int32 customer id (the index of the customer's first contact)
+    pool: np.ndarray  # int8 index of the pool that answered (meaningful where answered)
 
     def __len__(self) -> int:
         return len(self.arrival_s)
@@ -50,14 +64,4 @@ class ContactRecords:
 
     @property
     def nbytes(self) -> int:
-        return sum(
-            a.nbytes
-            for a in (
-                self.arrival_s,
-                self.handle_s,
-                self.patience_s,
-                self.answer_s,
-                self.end_s,
-                self.outcome,
-            )
-        )
+        return sum(getattr(self, f.name).nbytes for f in fields(self) if f.name != "horizon_s")

@@ -12,7 +12,7 @@ from typing import Any, Callable
 import numpy as np
 from joblib import Parallel, delayed
 
-from .arrivals import sample_arrivals
+from .arrivals import sample_customers
 from .engine import simulate
 from .metrics import INTERVAL_COLUMNS, TOTAL_KEYS, interval_metrics, total_metrics
 from .reference import erlang_reference, required_agents_function
@@ -59,8 +59,9 @@ def run_replication(
     scenario: Scenario, settings: RunSettings, replication: int
 ) -> ReplicationResult:
     """One independent replication; its random streams depend only on (seed, replication)."""
-    customers = sample_arrivals(scenario, RandomStreams(settings.seed, replication))
-    records = simulate(scenario, customers)
+    centre = scenario.to_centre()
+    streams = RandomStreams(settings.seed, replication)
+    records = simulate(centre, sample_customers(centre, streams), streams)
     intervals = interval_metrics(
         scenario, records, settings.warmup_s, required_agents_function(scenario)
     )

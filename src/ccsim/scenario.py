@@ -23,6 +23,7 @@ from .distributions import (
     Lognormal,
 )
 from .errors import ConfigError
+from .model import SYNC, Centre, ChannelSpec, IntentSpec, PoolSpec, SkillSpec, no_behaviour
 from .schema import DistributionConf, RunConf, ScenarioConf
 
 __all__ = [
@@ -72,6 +73,39 @@ class Scenario:
     @property
     def interval_starts_s(self) -> np.ndarray:
         return np.arange(self.n_intervals, dtype=np.float64) * self.interval_s
+
+    def to_centre(self) -> Centre:
+        """The same queue as a one-channel, one-intent, one-pool centre: the engine's form."""
+        channel = ChannelSpec(
+            name=self.channel,
+            mode=SYNC,
+            concurrency=1,
+            handle_time=self.handle_time,
+            concurrency_factors=(1.0,),
+            patience=self.patience,
+            waiting_room=self.waiting_room,
+            target_s=self.target_answer_s,
+            target_service_level=self.target_service_level,
+        )
+        pool = PoolSpec(
+            name="agents",
+            skills=(SkillSpec(0, 0),),
+            agents_scheduled=self.agents_scheduled,
+            agents_on_phone=self.agents_on_phone,
+            shrinkage=self.shrinkage,
+        )
+        return Centre(
+            name=self.name,
+            description=self.description,
+            horizon_s=self.horizon_s,
+            interval_s=self.interval_s,
+            clock_start_h=self.clock_start_h,
+            channels=(channel,),
+            intents=(IntentSpec("all"),),
+            pools=(pool,),
+            behaviour=no_behaviour(1),
+            rate_per_s=self.arrival_rate_per_s[None, None, :],
+        )
 
     @property
     def is_stationary(self) -> bool:

@@ -1,0 +1,338 @@
+"""Read a planners' forecast CSV: contacts offered (and optionally handle time) per interval,
+channel and intent, checked line by line.
+
+The format is described in ``docs/input_files.md``. Every problem raises
+:class:`~ccsim.errors.InputFileError` naming the file, the line and the column.
+
+This module also holds the small CSV reader shared with :mod:`ccsim.roster`
+(:func:`read_table`, :func:`parse_timestamp`): comments, blank lines, header checks.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import math
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from .errors import InputFileError
+
+__all__ = ["Forecast", "read_forecast_csv"]
+
+FORECAST_REQUIRED = ("interval_start", "channel", "volume")
+FORECAST_OPTIONAL = ("intent", "aht_s")
+
+_TIMESTAMP_RE = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?")
+TIMESTAMP_FORMAT = "YYYY-MM-DD HH:MM (or YYYY-MM-DDTHH:MM; seconds optional, no time zone)"
+
+
+# --------------------------------------------------------------------------- shared CSV reader
+
+
+@dataclass(frozen=True)
+class Row:
+    """One data line of a table: its 1-based line number and its cells by column name."""
+
+    line: int
+    cells: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Table:
+    path: str
+    header_line: int
+    columns: tuple[str, ...]
+    rows: list[Row]
+
+
+def _quote_list(names: Sequence[str]) -> str:
+    return ", ".join(repr(n) for n in names) if names else "(none configured)"
+
+
+def read_table(path: str | Path, *, required: Sequence[str], optional: Sequence[str] = ()) -> Table:
+    """Read a comma-separated file with a header line.
+
+    Blank lines (also lines of only commas) and lines starting with ``#`` are skipped; they
+    still count for line numbers.
+    Column names are case-sensitive and stripped; so are cells. Missing required columns,
+    unknown or repeated columns and rows whose number of values differs from the header raise
+    :class:`InputFileError`. A quoted value may not span lines.
+    """
+    p = str(path)
+    allowed = tuple(required) + tuple(optional)
+    try:
+        with open(path, encoding="utf-8-sig", newline=None) as f:
+            lines = f.readlines()
+    except FileNotFoundError:
+        raise InputFileError(p, 0, "", "file not found") from None
+    except UnicodeDecodeError as exc:
+        raise InputFileError(p, 0, "", f"not UTF-8 text ({exc.reason})") from None
+    except OSError as exc:
+        raise InputFileError(p, 0, "", f"cannot read the file ({exc.strerror or exc})") from None
+
+    header: list[str] | None = None
+    header_line = 0
+    rows: list[Row] = []
+    for lineno, raw in enumerate(lines, start=1):
+        text = raw.rstrip("\r\n")
+        if not text.strip() or text.lstrip().startswith("#"):
+            continue
+        try:
+            cells = next(csv.reader([text], strict=True))
+        except csv.Error as exc:
+            raise InputFileError(p, lineno, "", f"malformed CSV line ({exc})") from None
+        cells = [c.strip() for c in cells]
+        if not any(cells):  # a line of only commas, as spreadsheets write: blank
+            continue
+        if header is None:
+            header, header_line = cells, lineno
+            _check_header(p, lineno, header, tuple(required), allowed)
+            continue
+        if len(cells) != len(header):
+            if len(cells) < len(header):
+                missing = header[len(cells)]
+                problem = (
+                    f"row has {len(cells)} values but the header names {len(header)} columns; "
+                    f"no value for {missing!r} (leave it empty with a trailing comma if allowed)"
+                )
+                raise InputFileError(p, lineno, missing, problem)
+            raise InputFileError(
+                p,
+                lineno,
+                "",
+                f"row has {len(cells)} values but the header names {len(header)} columns "
+                f"({', '.join(header)}); extra values: {cells[len(header) :]!r}",
+            )
+        rows.append(Row(lineno, dict(zip(header, cells, strict=True))))
+    if header is None:
+        raise InputFileError(
+            p,
+            1,
+            "",
+            "file is empty (no header line, only blank or comment lines); expected a header "
+            f"with columns {', '.join(required)}"
+            + (f" and optionally {', '.join(optional)}" if optional else ""),
+        )
+    return Table(p, header_line, tuple(header), rows)
+
+
+def _check_header(
+    path: str, line: int, header: list[str], required: tuple[str, ...], allowed: tuple[str, ...]
+) -> None:
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            raise InputFileError(path, line, name, f"column {name!r} is given twice in the header")
+        seen.add(name)
+        if name not in allowed:
+            close = difflib.get_close_matches(name, allowed, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            if ";" in name or "\t" in name:
+                hint += " (the file must be comma-separated)"
+            raise InputFileError(
+                path,
+                line,
+                name,
+                f"unknown column {name!r}{hint}; allowed columns: {', '.join(allowed)} "
+                "(names are case-sensitive)",
+            )
+    for name in required:
+        if name not in seen:
+            raise InputFileError(
+                path,
+                line,
+                name,
+                f"required column {name!r} is missing; the header has: {', '.join(header)}",
+            )
+
+
+def parse_timestamp(path: str, line: int, column: str, text: str) -> datetime:
+    """``YYYY-MM-DD HH:MM[:SS]`` or with ``T``; nothing else (no time zone, no fractions)."""
+    if not text:
+        raise InputFileError(path, line, column, f"empty; expected a timestamp {TIMESTAMP_FORMAT}")
+    if _TIMESTAMP_RE.fullmatch(text):
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError as exc:
+            raise InputFileError(
+                path, line, column, f"{text!r} is not a valid date and time ({exc})"
+            ) from None
+    raise InputFileError(
+        path, line, column, f"{text!r} is not a timestamp; expected {TIMESTAMP_FORMAT}"
+    )
+
+
+def parse_float(path: str, line: int, column: str, text: str, allowed: str) -> float:
+    """A finite number; ``allowed`` says what is allowed, for the message."""
+    try:
+        value = float(text)
+    except ValueError:
+        shown = repr(text) if text else "empty"
+        raise InputFileError(path, line, column, f"{shown} is not a number; {allowed}") from None
+    if not math.isfinite(value):
+        raise InputFileError(path, line, column, f"{text!r} is not finite; {allowed}")
+    return value
+
+
+def required_text(path: str, row: Row, column: str, choices: Sequence[str], what: str) -> str:
+    """A non-empty cell whose value is one of ``choices`` (case-sensitive)."""
+    value = row.cells[column]
+    if value in choices:
+        return value
+    shown = f"unknown {what} {value!r}" if value else f"empty; every row must name a {what}"
+    close = difflib.get_close_matches(value, choices, n=1) if value else []
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    raise InputFileError(path, row.line, column, f"{shown}{hint}; allowed: {_quote_list(choices)}")
+
+
+# --------------------------------------------------------------------------- forecast
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """Forecast volumes and handle times on a regular grid.
+
+    ``volume[c, i, k]`` is the number of contacts offered on ``channels[c]``, intent
+    ``intents[i]`` (index 0 when the file has no intent column) in interval ``k``, which starts
+    at ``start + k * interval_min``. Intervals the file does not list have volume 0 and
+    ``aht_s`` NaN; so does every (channel, intent) the file does not mention. ``aht_s`` is NaN
+    where the file leaves it empty ("use the configured handle time").
+    """
+
+    path: str
+    start: datetime
+    interval_min: int
+    n_intervals: int
+    channels: tuple[str, ...]
+    intents: tuple[str, ...] | None
+    volume: np.ndarray
+    aht_s: np.ndarray
+
+    @property
+    def interval_s(self) -> float:
+        return 60.0 * self.interval_min
+
+
+def _check_names(arg: str, names: Sequence[str]) -> tuple[str, ...]:
+    if isinstance(names, str):
+        raise TypeError(f"{arg} must be a sequence of names, not the string {names!r}")
+    out = tuple(names)
+    if len(set(out)) != len(out):
+        raise ValueError(f"{arg} has repeated names: {out!r}")
+    return out
+
+
+def read_forecast_csv(
+    path: str | Path, *, channels: Sequence[str], intents: Sequence[str], interval_min: int
+) -> Forecast:
+    """Read and check a forecast file (see ``docs/input_files.md``).
+
+    ``channels`` and ``intents`` are the names the configuration allows; the arrays follow
+    their order. ``intents`` is ignored (``Forecast.intents`` is None) when the file has no
+    ``intent`` column. ``interval_min`` must divide a day (1440 minutes): timestamps must lie on
+    the grid of ``interval_min``-minute intervals counted from midnight.
+    """
+    channel_names = _check_names("channels", channels)
+    intent_names = _check_names("intents", intents)
+    if (
+        isinstance(interval_min, bool)
+        or not isinstance(interval_min, (int, np.integer))
+        or interval_min <= 0
+        or 1440 % interval_min
+    ):
+        raise ValueError(
+            f"interval_min must be a whole number of minutes dividing 1440, got {interval_min!r}"
+        )
+    interval_min = int(interval_min)
+
+    table = read_table(path, required=FORECAST_REQUIRED, optional=FORECAST_OPTIONAL)
+    p = table.path
+    has_intent = "intent" in table.columns
+    has_aht = "aht_s" in table.columns
+    if not table.rows:
+        raise InputFileError(p, table.header_line, "", "no data rows after the header")
+
+    parsed: list[tuple[int, datetime, int, int, float, float]] = []
+    first_seen: dict[tuple[datetime, str, str | None], int] = {}
+    for row in table.rows:
+        ts_text = row.cells["interval_start"]
+        ts = parse_timestamp(p, row.line, "interval_start", ts_text)
+        if ts.second or (ts.hour * 60 + ts.minute) % interval_min:
+            raise InputFileError(
+                p,
+                row.line,
+                "interval_start",
+                f"{ts_text!r} is not the start of a {interval_min}-minute interval: minutes "
+                f"since midnight must be a multiple of {interval_min} and seconds 0",
+            )
+        channel = required_text(p, row, "channel", channel_names, "channel")
+        intent: str | None = None
+        i_idx = 0
+        if has_intent:
+            intent = required_text(p, row, "intent", intent_names, "intent")
+            i_idx = intent_names.index(intent)
+        key = (ts, channel, intent)
+        if key in first_seen:
+            what = f"channel {channel!r}" + (f", intent {intent!r}" if has_intent else "")
+            raise InputFileError(
+                p,
+                row.line,
+                "interval_start",
+                f"duplicate row (overlapping intervals): interval {ts_text!r}, {what} is "
+                f"already given on line {first_seen[key]}; each interval may appear once per "
+                "channel" + (" and intent" if has_intent else ""),
+            )
+        first_seen[key] = row.line
+        volume = parse_float(
+            p, row.line, "volume", row.cells["volume"], "expected a finite number >= 0"
+        )
+        if volume < 0:
+            raise InputFileError(
+                p, row.line, "volume", f"{row.cells['volume']!r} is negative; expected >= 0"
+            )
+        aht = math.nan
+        if has_aht and row.cells["aht_s"]:
+            aht = parse_float(
+                p,
+                row.line,
+                "aht_s",
+                row.cells["aht_s"],
+                "expected a handle time in seconds > 0, or empty for the configured one",
+            )
+            if aht <= 0:
+                raise InputFileError(
+                    p,
+                    row.line,
+                    "aht_s",
+                    f"{row.cells['aht_s']!r} is not > 0; expected a handle time in seconds > 0, "
+                    "or empty for the configured one",
+                )
+        parsed.append((row.line, ts, channel_names.index(channel), i_idx, volume, aht))
+
+    start = min(r[1] for r in parsed)
+    step = timedelta(minutes=interval_min)
+    # 1440 % interval_min == 0, so every aligned timestamp is a whole number of steps apart.
+    index = [(r[1] - start) // step for r in parsed]
+    n_intervals = max(index) + 1
+    shape = (len(channel_names), len(intent_names) if has_intent else 1, n_intervals)
+    volume_arr = np.zeros(shape, dtype=np.float64)
+    aht_arr = np.full(shape, np.nan, dtype=np.float64)
+    for (_, _, c, i, vol, aht), k in zip(parsed, index, strict=True):
+        volume_arr[c, i, k] = vol
+        aht_arr[c, i, k] = aht
+    return Forecast(
+        path=p,
+        start=start,
+        interval_min=interval_min,
+        n_intervals=n_intervals,
+        channels=channel_names,
+        intents=intent_names if has_intent else None,
+        volume=volume_arr,
+        aht_s=aht_arr,
+    )

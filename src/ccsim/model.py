@@ -1,0 +1,127 @@
+"""The typed contact-centre model that the engine runs: channels, intents, pools, behaviour.
+
+Built at the config boundary (see :mod:`ccsim.scenario` for the single-queue form); model
+code reads only these frozen objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .distributions import Distribution
+
+__all__ = ["ChannelSpec", "IntentSpec", "SkillSpec", "PoolSpec", "BehaviourSpec", "Centre"]
+
+SYNC, ASYNC = "sync", "async"
+
+
+@dataclass(frozen=True)
+class ChannelSpec:
+    """A contact channel.
+
+    ``sync`` (voice, chat): the customer waits live and abandons after ``patience``.
+    ``async`` (email, messaging): a backlog; ``patience`` is the customer's own tolerance, after
+    which they chase on the behaviour's chaser channel (the async contact stays in the backlog).
+    ``concurrency_factors[k-1]`` multiplies the handle time of a contact that an agent starts as
+    their k-th simultaneous one on this channel (all 1.0: handle time independent of load).
+    ``target_s``: service-level target (answer within, for sync; respond within, for async).
+    """
+
+    name: str
+    mode: str
+    concurrency: int
+    handle_time: Distribution
+    concurrency_factors: tuple[float, ...]
+    patience: Distribution | None
+    waiting_room: int | None
+    target_s: float
+    target_service_level: float
+    priority: int = 0
+
+
+@dataclass(frozen=True)
+class IntentSpec:
+    """Why the customer contacts. Higher ``priority`` is served first."""
+
+    name: str
+    handle_factor: float = 1.0
+    fcr: float = 1.0
+    priority: int = 0
+
+
+@dataclass(frozen=True)
+class SkillSpec:
+    """A pool can handle (channel, intent); ``proficiency`` multiplies handle time. A secondary
+    (overflow) skill is used only for contacts that have waited ``BehaviourSpec.overflow_s``."""
+
+    channel: int
+    intent: int
+    proficiency: float = 1.0
+    secondary: bool = False
+
+
+@dataclass(frozen=True)
+class PoolSpec:
+    """Agents with the same skills. ``agents_on_phone[k]``: productive agents in interval k
+    (scheduled less shrinkage); ``agents_scheduled[k]``: heads on the schedule."""
+
+    name: str
+    skills: tuple[SkillSpec, ...]
+    agents_scheduled: np.ndarray
+    agents_on_phone: np.ndarray
+    shrinkage: float
+
+
+@dataclass(frozen=True)
+class BehaviourSpec:
+    """What customers do next. Matrices are indexed [from channel, to channel], rows sum to 1.
+
+    ``retry_prob[c]``: an abandoner of channel c tries again after ``retry_delay``.
+    Unresolved contacts (probability 1 - FCR of the intent) come back after ``repeat_delay``.
+    ``chaser_channel``: where async customers chase when their tolerance runs out (None: never).
+    """
+
+    retry_prob: np.ndarray
+    retry_delay: Distribution | None
+    retry_switch: np.ndarray
+    repeat_delay: Distribution | None
+    repeat_switch: np.ndarray
+    chaser_channel: int | None
+    overflow_s: float
+
+
+@dataclass(frozen=True)
+class Centre:
+    """A whole contact centre on a grid of equal intervals.
+
+    ``rate_per_s[c, j, k]``: arrival rate of new customers on channel c with intent j in interval
+    k (over-dispersion, if any, is applied per day when arrivals are drawn).
+    """
+
+    name: str
+    description: str
+    horizon_s: float
+    interval_s: float
+    clock_start_h: float
+    channels: tuple[ChannelSpec, ...]
+    intents: tuple[IntentSpec, ...]
+    pools: tuple[PoolSpec, ...]
+    behaviour: BehaviourSpec
+    rate_per_s: np.ndarray
+    day_volume_cv: float = 0.0
+
+    @property
+    def n_intervals(self) -> int:
+        return int(self.rate_per_s.shape[2])
+
+    @property
+    def interval_starts_s(self) -> np.ndarray:
+        return np.arange(self.n_intervals, dtype=np.float64) * self.interval_s
+
+
+def no_behaviour(n_channels: int) -> BehaviourSpec:
+    """Customers never retry, never repeat, never chase."""
+    eye = np.eye(n_channels)
+    return BehaviourSpec(np.zeros(n_channels), None, eye, None, eye, None, 0.0)

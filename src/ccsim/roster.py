@@ -1,0 +1,374 @@
+"""Rosters: shifts (with breaks) per agent pool, from a CSV file or from the config, and the
+agent head-count they give over time.
+
+The CSV format is described in ``docs/input_files.md``. File problems raise
+:class:`~ccsim.errors.InputFileError` (file, line, column); config problems raise
+:class:`~ccsim.errors.ConfigError` (key, value, what is allowed).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from itertools import pairwise
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from .errors import ConfigError, InputFileError
+from .forecast import parse_float, parse_timestamp, read_table, required_text
+
+__all__ = [
+    "Shift",
+    "read_roster_csv",
+    "shifts_from_config",
+    "staffing_events",
+    "agents_per_interval",
+]
+
+ROSTER_REQUIRED = ("pool", "start", "length_h")
+ROSTER_OPTIONAL = ("count", "breaks")
+CONFIG_KEYS = ("pool", "start", "length_h", "count", "breaks", "days")
+
+_BREAK_RE = re.compile(r"(\d{1,2}):(\d{2})\+(\d+)")
+_CLOCK_RE = re.compile(r"(\d{1,2}):(\d{2})")
+BREAK_FORMAT = "HH:MM+MIN, e.g. '12:00+30' (a 30-minute break at 12:00), several joined by ';'"
+
+
+@dataclass(frozen=True)
+class Shift:
+    """``count`` identical shifts of ``pool``; times in seconds from the horizon start.
+
+    Breaks are sorted, do not overlap or touch, and lie strictly inside ``(start_s, end_s)``.
+    """
+
+    pool: str
+    start_s: float
+    end_s: float
+    breaks: tuple[tuple[float, float], ...]
+    count: int
+
+
+# --------------------------------------------------------------------------- breaks
+
+
+class _BreakError(ValueError):
+    """A break that does not fit its shift; ``index`` is its position in the input list."""
+
+    def __init__(self, index: int, message: str) -> None:
+        self.index = index
+        super().__init__(message)
+
+
+def _parse_break(text: str) -> tuple[time, int]:
+    """``HH:MM+MIN`` -> (clock time, minutes); ValueError with a message otherwise."""
+    m = _BREAK_RE.fullmatch(text.strip())
+    if m is None:
+        raise ValueError(f"break {text!r} is malformed; expected {BREAK_FORMAT}")
+    hh, mm, minutes = int(m[1]), int(m[2]), int(m[3])
+    if hh > 23 or mm > 59:
+        raise ValueError(f"break {text!r} has no such clock time; expected HH 00-23, MM 00-59")
+    if minutes < 1:
+        raise ValueError(f"break {text!r} lasts 0 minutes; expected a length of at least 1")
+    return time(hh, mm), minutes
+
+
+def _place_breaks(
+    start: datetime, length_h: float, breaks: Sequence[tuple[str, time, int]]
+) -> list[tuple[int, datetime, datetime]]:
+    """Anchor each break on the shift's day (or the next day, if its clock time is earlier than
+    the shift start) and check it. Returns ``(index in input, start, end)`` sorted by start.
+
+    Raises :class:`_BreakError` for a break outside the shift or overlapping another.
+    """
+    end = start + timedelta(hours=length_h)
+    placed: list[tuple[int, datetime, datetime]] = []
+    for j, (text, clock, minutes) in enumerate(breaks):
+        b0 = datetime.combine(start.date(), clock)
+        if clock < start.time():
+            b0 += timedelta(days=1)
+        b1 = b0 + timedelta(minutes=minutes)
+        if not (start < b0 and b1 < end):
+            raise _BreakError(
+                j,
+                f"break {text!r} ({_fmt(b0)} to {_fmt(b1)}) is outside the shift "
+                f"({_fmt(start)} to {_fmt(end)}); a break must start after the shift starts "
+                "and end before it ends",
+            )
+        placed.append((j, b0, b1))
+    placed.sort(key=lambda b: b[1])
+    for (j0, _, a1), (j1, c0, _) in pairwise(placed):
+        if c0 <= a1:
+            raise _BreakError(
+                j1,
+                f"break {breaks[j1][0]!r} overlaps or touches break {breaks[j0][0]!r} "
+                f"(which ends at {a1:%H:%M}); breaks of a shift must not overlap "
+                "(write back-to-back breaks as one)",
+            )
+    return placed
+
+
+def _fmt(t: datetime) -> str:
+    return t.strftime("%Y-%m-%d %H:%M")
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def read_roster_csv(
+    path: str | Path, *, pools: Sequence[str], horizon_start: datetime
+) -> list[Shift]:
+    """Read and check a roster file (see ``docs/input_files.md``); shifts in file order.
+
+    A file with a header and no rows gives an empty roster.
+    """
+    if isinstance(pools, str):
+        raise TypeError(f"pools must be a sequence of names, not the string {pools!r}")
+    pool_names = tuple(pools)
+    table = read_table(path, required=ROSTER_REQUIRED, optional=ROSTER_OPTIONAL)
+    p = table.path
+    shifts: list[Shift] = []
+    for row in table.rows:
+        pool = required_text(p, row, "pool", pool_names, "pool")
+        start_text = row.cells["start"]
+        start = parse_timestamp(p, row.line, "start", start_text)
+        if start < horizon_start:
+            raise InputFileError(
+                p,
+                row.line,
+                "start",
+                f"shift starts at {start_text!r}, before the horizon start "
+                f"{_fmt(horizon_start)}; shifts must start at or after it",
+            )
+        length_text = row.cells["length_h"]
+        allowed_len = "expected a shift length in hours > 0 and <= 24"
+        length_h = parse_float(p, row.line, "length_h", length_text, allowed_len)
+        if not 0 < length_h <= 24:
+            raise InputFileError(
+                p, row.line, "length_h", f"{length_text!r} is out of range; {allowed_len}"
+            )
+        count = 1
+        count_text = row.cells.get("count", "")
+        if count_text:
+            try:
+                count = int(count_text)
+            except ValueError:
+                count = 0
+            if count < 1:
+                raise InputFileError(
+                    p,
+                    row.line,
+                    "count",
+                    f"{count_text!r} is not a whole number >= 1; expected the number of "
+                    "identical shifts (empty = 1)",
+                )
+        texts = [t.strip() for t in row.cells.get("breaks", "").split(";") if t.strip()]
+        parsed = []
+        for text in texts:
+            try:
+                parsed.append((text, *_parse_break(text)))
+            except ValueError as exc:
+                raise InputFileError(p, row.line, "breaks", str(exc)) from None
+        try:
+            placed = _place_breaks(start, length_h, parsed)
+        except _BreakError as exc:
+            raise InputFileError(p, row.line, "breaks", str(exc)) from None
+        start_s = (start - horizon_start).total_seconds()
+        shifts.append(
+            Shift(
+                pool=pool,
+                start_s=start_s,
+                end_s=start_s + 3600.0 * length_h,
+                breaks=tuple(
+                    ((b0 - horizon_start).total_seconds(), (b1 - horizon_start).total_seconds())
+                    for _, b0, b1 in placed
+                ),
+                count=count,
+            )
+        )
+    return shifts
+
+
+# --------------------------------------------------------------------------- config
+
+
+def _is_number(v: Any) -> bool:
+    return not isinstance(v, bool) and isinstance(v, (int, float)) and math.isfinite(v)
+
+
+def shifts_from_config(
+    items: Sequence[Mapping[str, Any]] | None,
+    *,
+    pools: Sequence[str],
+    horizon_start: datetime,
+    n_days: int,
+    key_prefix: str,
+) -> list[Shift]:
+    """Expand config shifts ``{pool, start: "HH:MM", length_h, count, breaks, days}`` over the
+    horizon: one :class:`Shift` per item and calendar day ``horizon_start.date() + d``
+    (``d < n_days``) whose weekday (Monday = 0) is in ``days`` (default: every day).
+
+    A shift that would start before ``horizon_start`` (e.g. a 07:00 shift on the first day of a
+    horizon starting at 08:00) is cut to start at the horizon start; one that ends by then is
+    left out. Result sorted by day, then item order.
+    """
+    if isinstance(n_days, bool) or not isinstance(n_days, int) or n_days < 1:
+        raise ValueError(f"n_days must be an integer >= 1, got {n_days!r}")
+    if items is None:
+        return []
+    if isinstance(items, (str, Mapping)) or not isinstance(items, Sequence):
+        raise ConfigError(key_prefix, items, "must be a list of shifts")
+    pool_names = tuple(pools)
+    # Per item: pool, start clock, length_s, break offsets from shift start, count, weekdays.
+    specs: list[tuple[str, time, float, tuple[tuple[float, float], ...], int, frozenset[int]]]
+    specs = []
+    for i, item in enumerate(items):
+        key = f"{key_prefix}[{i}]"
+        if not isinstance(item, Mapping):
+            raise ConfigError(key, item, f"must be a mapping with keys {', '.join(CONFIG_KEYS)}")
+        for k in item:
+            if k not in CONFIG_KEYS:
+                raise ConfigError(
+                    f"{key}.{k}", item[k], f"unknown key; allowed: {', '.join(CONFIG_KEYS)}"
+                )
+        for k in ("pool", "start", "length_h"):
+            if item.get(k) is None:
+                raise ConfigError(f"{key}.{k}", None, "required")
+
+        pool = item["pool"]
+        if pool not in pool_names:
+            raise ConfigError(
+                f"{key}.pool", pool, f"unknown pool; allowed: {', '.join(pool_names) or '(none)'}"
+            )
+
+        start_v = item["start"]
+        m = _CLOCK_RE.fullmatch(start_v.strip()) if isinstance(start_v, str) else None
+        if m is None or int(m[1]) > 23 or int(m[2]) > 59:
+            hint = (
+                " (YAML reads an unquoted 12:30 as the number 750: write it in quotes, '12:30')"
+                if isinstance(start_v, int) and not isinstance(start_v, bool)
+                else ""
+            )
+            raise ConfigError(f"{key}.start", start_v, f"must be a clock time 'HH:MM'{hint}")
+        clock = time(int(m[1]), int(m[2]))
+
+        length_h = item["length_h"]
+        if not _is_number(length_h) or not 0 < length_h <= 24:
+            raise ConfigError(f"{key}.length_h", length_h, "must be a number > 0 and <= 24")
+
+        count = item.get("count", 1)
+        count = 1 if count is None else count
+        if not _is_number(count) or count != int(count) or count < 1:
+            raise ConfigError(f"{key}.count", count, "must be a whole number >= 1")
+
+        raw_breaks = item.get("breaks") or []
+        if isinstance(raw_breaks, str) or not isinstance(raw_breaks, Sequence):
+            raise ConfigError(
+                f"{key}.breaks", raw_breaks, f"must be a list of breaks, each {BREAK_FORMAT}"
+            )
+        parsed = []
+        for j, b in enumerate(raw_breaks):
+            if not isinstance(b, str):
+                raise ConfigError(f"{key}.breaks[{j}]", b, f"must be a string {BREAK_FORMAT}")
+            try:
+                parsed.append((b.strip(), *_parse_break(b)))
+            except ValueError as exc:
+                raise ConfigError(f"{key}.breaks[{j}]", b, str(exc)) from None
+        ref = datetime.combine(horizon_start.date(), clock)
+        try:
+            placed = _place_breaks(ref, float(length_h), parsed)
+        except _BreakError as exc:
+            j = exc.index
+            raise ConfigError(f"{key}.breaks[{j}]", raw_breaks[j], str(exc)) from None
+        offsets = tuple(
+            ((b0 - ref).total_seconds(), (b1 - ref).total_seconds()) for _, b0, b1 in placed
+        )
+
+        days_v = item.get("days")
+        if days_v is None:
+            days = frozenset(range(7))
+        else:
+            if isinstance(days_v, str) or not isinstance(days_v, Sequence) or not days_v:
+                raise ConfigError(
+                    f"{key}.days", days_v, "must be a non-empty list of weekdays 0-6 (Monday = 0)"
+                )
+            for j, d in enumerate(days_v):
+                if isinstance(d, bool) or not isinstance(d, int) or not 0 <= d <= 6:
+                    raise ConfigError(f"{key}.days[{j}]", d, "must be a weekday 0-6 (Monday = 0)")
+            days = frozenset(days_v)
+        specs.append((pool, clock, 3600.0 * float(length_h), offsets, int(count), days))
+
+    shifts: list[Shift] = []
+    first_day = horizon_start.date()
+    for d in range(n_days):
+        day = first_day + timedelta(days=d)
+        for pool, clock, length_s, offsets, count, days in specs:
+            if day.weekday() not in days:
+                continue
+            start_s = (datetime.combine(day, clock) - horizon_start).total_seconds()
+            end_s = start_s + length_s
+            breaks = [(start_s + a, start_s + b) for a, b in offsets]
+            if start_s < 0:  # cut at the horizon start
+                if end_s <= 0:
+                    continue
+                start_s = 0.0
+                kept = []
+                for b0, b1 in breaks:
+                    if b1 <= 0:
+                        continue
+                    if b0 <= 0:  # on break at the horizon start: the shift starts at its end
+                        start_s = b1
+                        continue
+                    kept.append((b0, b1))
+                breaks = kept
+            shifts.append(Shift(pool, start_s, end_s, tuple(breaks), count))
+    return shifts
+
+
+# --------------------------------------------------------------------------- head-count
+
+
+def staffing_events(shifts: Sequence[Shift]) -> list[tuple[float, str, int]]:
+    """``(time_s, pool, delta_agents)``: +count at shift start and break end, -count at break
+    start and shift end; sorted by time, then pool, then delta (ascending).
+
+    Breaks lie strictly inside their shift and never touch, so replaying one shift's events in
+    this order never takes its head-count below zero.
+    """
+    events: list[tuple[float, str, int]] = []
+    for s in shifts:
+        events.append((s.start_s, s.pool, s.count))
+        for b0, b1 in s.breaks:
+            events.append((b0, s.pool, -s.count))
+            events.append((b1, s.pool, s.count))
+        events.append((s.end_s, s.pool, -s.count))
+    events.sort()
+    return events
+
+
+def agents_per_interval(
+    shifts: Sequence[Shift], pool: str, interval_s: float, n_intervals: int
+) -> np.ndarray:
+    """Mean number of ``pool`` agents present (on shift, not on break) in each interval
+    ``[k * interval_s, (k + 1) * interval_s)``, time-weighted: a float array of length
+    ``n_intervals``. Time outside ``[0, n_intervals * interval_s)`` is ignored.
+    """
+    if not interval_s > 0 or not math.isfinite(interval_s):
+        raise ValueError(f"interval_s must be a finite number > 0, got {interval_s!r}")
+    if n_intervals < 0:
+        raise ValueError(f"n_intervals must be >= 0, got {n_intervals!r}")
+    events = [(t, d) for t, p, d in staffing_events(shifts) if p == pool]
+    if not events or n_intervals == 0:
+        return np.zeros(n_intervals, dtype=np.float64)
+    t = np.array([e[0] for e in events], dtype=np.float64)
+    delta = np.array([e[1] for e in events], dtype=np.float64)
+    times, inverse = np.unique(t, return_inverse=True)
+    level = np.cumsum(np.bincount(inverse, weights=delta, minlength=len(times)))
+    # Agent-seconds from the first event up to each event time; piecewise linear in between,
+    # flat before the first and after the last event (nobody present there).
+    area = np.concatenate(([0.0], np.cumsum(level[:-1] * np.diff(times))))
+    edges = np.arange(n_intervals + 1, dtype=np.float64) * interval_s
+    return np.diff(np.interp(edges, times, area)) / interval_s
