@@ -13,7 +13,8 @@ import pytest
 
 from ccsim.job import run_job
 
-FILES = ("summary.json", "intervals.csv", "replications.csv", "report.md", "intervals.png")
+FILES = ("summary.json", "intervals.csv", "pools.csv", "replications.csv", "report.md",
+         "demand_delta.png", "service_level.png", "occupancy.png")
 
 
 def _ccsim(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -22,14 +23,14 @@ def _ccsim(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run([*cmd, *args], cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
-def test_default_scenario_writes_every_output(tmp_path):
-    proc = _ccsim("hydra.run.dir=run", cwd=tmp_path)
+def test_default_day_writes_every_output(tmp_path):
+    proc = _ccsim("scenario=default_day", "hydra.run.dir=run", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     out = tmp_path / "run"
     for name in FILES:
         assert (out / name).stat().st_size > 0, name
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["schema"] == "ccsim.summary/1"
+    assert summary["schema"] == "ccsim.summary/2"
     assert summary["config"]["scenario"]["name"] == "default_day"
     assert summary["run"]["seed"] == summary["config"]["run"]["seed"]
     assert summary["ccsim_version"]
@@ -44,7 +45,7 @@ def test_default_scenario_writes_every_output(tmp_path):
     rows = list(csv.DictReader((out / "intervals.csv").open()))
     assert len(rows) == 24 and rows[0]["time"] == "08:00" and rows[-1]["time"] == "19:30"
     report = (out / "report.md").read_text()
-    assert "agent-hours" in report and "intervals.png" in report
+    assert "agent-hours" in report and "demand_delta.png" in report
 
 
 def test_same_config_and_seed_give_identical_bytes(tmp_path):

@@ -10,7 +10,6 @@ from ccsim.arrivals import sample_customers
 from ccsim.engine import simulate
 from ccsim.metrics import interval_metrics, total_metrics
 from ccsim.records import Outcome
-from ccsim.reference import required_agents_function
 from ccsim.rng import RandomStreams
 from ccsim.scenario import scenario_from_config
 from conftest import mmc_config
@@ -68,11 +67,11 @@ def test_conservation_per_interval_and_total(
     sc, rec = _run(cfg, seed)
     # Every arrival is in exactly one terminal state (or still in the system).
     assert set(np.unique(rec.outcome)) <= {int(o) for o in Outcome}
-    iv = interval_metrics(sc, rec, 0.0, required_agents_function(sc))
+    iv = interval_metrics(sc.to_centre(), rec, 0.0)
     parts = iv["handled"] + iv["abandoned"] + iv["blocked"] + iv["in_system_at_end"]
     np.testing.assert_array_equal(iv["offered"], parts)
     assert iv["offered"].sum() == len(rec)
-    tot = total_metrics(sc, rec, 0.0, iv)
+    tot = total_metrics(sc.to_centre(), rec, 0.0, iv)
     assert (
         tot["offered"]
         == tot["handled"] + tot["abandoned"] + tot["blocked"] + tot["in_system_at_end"]

@@ -13,7 +13,7 @@ import pytest
 
 from ccsim import analytic
 from ccsim.reference import erlang_reference
-from ccsim.run import run
+from ccsim.run import run_scenario as run
 from ccsim.scenario import RunSettings, scenario_from_config
 from ccsim.stats import estimate
 from conftest import mmc_config

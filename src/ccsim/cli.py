@@ -17,9 +17,20 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from .errors import ConfigError
+from .errors import ConfigError, InputFileError
 from .job import run_job, validate_config
-from .schema import CCSimConf, DistributionConf, RunConf, ScenarioConf, register_configs
+from .schema import (
+    BehaviourConf,
+    CCSimConf,
+    CentreConf,
+    ChannelConf,
+    DistributionConf,
+    IntentConf,
+    PoolConf,
+    RunConf,
+    ScenarioConf,
+    register_configs,
+)
 
 __all__ = ["main"]
 
@@ -30,9 +41,15 @@ CONFIG_GROUPS = ("scenario",)
 _FIELD_TYPES: dict[str, Any] = {
     "handle_time": DistributionConf,
     "patience": DistributionConf,
+    "retry_delay": DistributionConf,
+    "repeat_delay": DistributionConf,
     "scenario": ScenarioConf,
+    "centre": CentreConf,
+    "behaviour": BehaviourConf,
     "run": RunConf,
 }
+_DICT_OF: dict[str, Any] = {"channels": ChannelConf, "intents": IntentConf, "pools": PoolConf}
+_FREE_DICTS = ("share", "skills", "secondary", "retry_prob", "retry_switch", "repeat_switch")
 register_configs()
 
 
@@ -55,20 +72,31 @@ def _one_line(exc: BaseException) -> str:
     return "; ".join(dict.fromkeys(keep))
 
 
-def _schema_node(path: list[str]) -> Any:
-    """The schema dataclass (or None for a leaf) at a dotted path; KeyError if there is none."""
+def _schema_node(path: list[str]) -> None:
+    """Raise KeyError (with the allowed keys) when a dotted path is not in the schema."""
     node: Any = CCSimConf
-    for i, part in enumerate(path):
-        names = {f.name: f for f in dataclasses.fields(node)}
+    i = 0
+    while i < len(path):
+        part = path[i]
+        names = {f.name for f in dataclasses.fields(node)}
         if part not in names:
-            close = difflib.get_close_matches(part, list(names), n=1)
+            close = difflib.get_close_matches(part, sorted(names), n=1)
             prefix = ".".join(path[:i] + [""])
             hint = f" (did you mean {prefix}{close[0]}?)" if close else ""
-            raise KeyError(f"unknown key{hint}; allowed: {', '.join(prefix + n for n in names)}")
+            allowed = ", ".join(prefix + n for n in sorted(names))
+            raise KeyError(f"unknown key{hint}; allowed: {allowed}")
+        if part in _FREE_DICTS:
+            return  # names chosen by the user (channels, intents) below this key
+        if part in _DICT_OF:
+            node = _DICT_OF[part]
+            i += 2  # skip the user's name for the channel, intent or pool
+            continue
         node = _FIELD_TYPES.get(part)
-        if node is None and i < len(path) - 1:
-            raise KeyError(f"{'.'.join(path[: i + 1])} has no sub-keys")
-    return node
+        if node is None:
+            if i < len(path) - 1:
+                raise KeyError(f"{'.'.join(path[: i + 1])} has no sub-keys")
+            return
+        i += 1
 
 
 def _check_override_keys(overrides: list[str]) -> None:
@@ -147,7 +175,7 @@ def precheck(argv: list[str]) -> None:
                     _fail(_one_line(exc))
                 try:
                     validate_config(cfg)
-                except ConfigError as exc:
+                except (ConfigError, InputFileError) as exc:
                     _fail(str(exc))
     finally:
         GlobalHydra.instance().clear()
@@ -157,7 +185,7 @@ def precheck(argv: list[str]) -> None:
 def _hydra_main(cfg: DictConfig) -> None:
     try:
         run_job(cfg, Path(HydraConfig.get().runtime.output_dir))
-    except ConfigError as exc:  # precheck normally catches these first
+    except (ConfigError, InputFileError) as exc:  # precheck normally catches these first
         _fail(str(exc))
 
 

@@ -1,35 +1,60 @@
-"""Metrics of one run, per interval and in total, computed from the contact records.
+"""Metrics of one replication, per channel x interval and in total, from the contact records.
 
 Contact counts and waits are attributed to the interval in which the contact *arrived* (the
 planner's convention); agent time (busy, staffed, capacity) to the interval in which it is spent.
 
-Service level comes in two definitions, both over contacts whose fate against the target T is
-known by the end of the run (a contact still queued at the horizon that has waited less than T is
-left out; one that already waited T or more counts as a miss). Blocked contacts count as misses.
+Service level comes in two definitions, both over contacts whose fate against the channel's
+target T is known by the end of the run (a contact still queued at the horizon that has waited
+less than T is left out; one that already waited T or more counts as a miss). Blocked contacts
+count as misses. For async channels T is the response-time target.
 
 * ``sl_answered_within_t``: answered within T / arrivals (abandoned and blocked in the
-  denominator). The usual call-centre definition, and Erlang A's "P(served and W <= T)".
+  denominator). The usual definition, and Erlang A's "P(served and W <= T)".
 * ``sl_wait_le_t``: share of arrivals whose time in queue, until answer *or abandonment*, is at
-  most T: Erlang A's "P(W <= T)". Customers who hang up within T count as met. For Erlang C
-  (no abandonment) the two coincide.
+  most T: Erlang A's "P(W <= T)". Customers who hang up within T count as met. Without
+  abandonment the two coincide.
+
+Pools shared between channels: each pool's staffed time and capacity are allocated to the
+channels it serves (primary skills) in proportion to their planned demand workload in the
+interval, so that per-channel capacity adds up to the centre's. Pool occupancy is exact.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Callable
 
 import numpy as np
 
-from .records import ContactRecords, Outcome
-from .scenario import Scenario
+from . import analytic
+from .model import ASYNC, Centre
+from .records import ContactKind, ContactRecords, Outcome
 
-__all__ = ["interval_metrics", "total_metrics", "INTERVAL_COLUMNS", "TOTAL_KEYS", "busy_time_s"]
+__all__ = [
+    "interval_metrics",
+    "total_metrics",
+    "pool_metrics",
+    "INTERVAL_COLUMNS",
+    "TOTAL_KEYS",
+    "POOL_COLUMNS",
+    "busy_time_s",
+    "required_agents",
+    "ALL_CHANNELS",
+]
+
+ALL_CHANNELS = -1
 
 INTERVAL_COLUMNS = (
+    "channel",
     "interval",
     "start_min",
     "in_warmup",
     "offered",
+    "new",
+    "retries",
+    "repeats",
+    "chasers",
+    "channel_switches",
     "answered",
     "handled",
     "abandoned",
@@ -42,6 +67,7 @@ INTERVAL_COLUMNS = (
     "asa_s",
     "mean_wait_s",
     "p90_wait_s",
+    "backlog_at_end",
     "agents_scheduled",
     "agents_on_phone",
     "busy_agent_h",
@@ -58,6 +84,11 @@ INTERVAL_COLUMNS = (
 
 TOTAL_KEYS = (
     "offered",
+    "new",
+    "retries",
+    "repeats",
+    "chasers",
+    "channel_switches",
     "answered",
     "handled",
     "abandoned",
@@ -82,7 +113,19 @@ TOTAL_KEYS = (
     "peak_demand_delta_h",
     "share_intervals_in_deficit",
     "unmet_contacts",
+    "late_async",
+    "backlog_left",
     "unmet_workload_h",
+)
+
+POOL_COLUMNS = (
+    "pool",
+    "interval",
+    "agents_scheduled",
+    "agents_on_phone",
+    "busy_agent_h",
+    "staffed_agent_h",
+    "occupancy",
 )
 
 
@@ -94,191 +137,347 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return out
 
 
-def busy_time_s(records: ContactRecords, edges_s: np.ndarray) -> np.ndarray:
+def busy_time_s(
+    records: ContactRecords,
+    edges_s: np.ndarray,
+    mask: np.ndarray | None = None,
+    weight: np.ndarray | None = None,
+) -> np.ndarray:
     """Agent-seconds spent handling contacts between consecutive ``edges_s``.
 
-    Busy time up to x is sum_i (min(end_i, x) - min(start_i, x)); with the starts and ends
-    sorted, sum_i min(v_i, x) is a cumulative sum plus x times the count above x.
+    Busy time up to x is sum_i w_i (min(end_i, x) - min(start_i, x)); with starts and ends
+    sorted, sum_i w_i min(v_i, x) is a cumulative sum plus x times the weight above x.
+    ``weight`` is 1/concurrency: a chat agent with k chats open is busy once, not k times.
     """
     started = ~np.isnan(records.answer_s)
+    if mask is not None:
+        started &= mask
     start = records.answer_s[started]
-    end = np.where(np.isnan(records.end_s[started]), records.horizon_s, records.end_s[started])
+    end = records.end_s[started]
+    end = np.where(np.isnan(end), records.horizon_s, end)
+    w = np.ones(start.size) if weight is None else weight[started]
 
     def sum_min(v: np.ndarray) -> np.ndarray:
-        v = np.sort(v)
-        csum = np.concatenate(([0.0], np.cumsum(v)))
+        order = np.argsort(v, kind="stable")
+        v, ww = v[order], w[order]
+        csum = np.concatenate(([0.0], np.cumsum(v * ww)))
+        wsum = np.concatenate(([0.0], np.cumsum(ww)))
         k = np.searchsorted(v, edges_s, side="right")
-        return csum[k] + edges_s * (len(v) - k)
+        return csum[k] + edges_s * (wsum[-1] - wsum[k])
 
     return np.diff(sum_min(end) - sum_min(start))
 
 
-class _Groups:
-    """Contacts grouped by arrival interval (records are in arrival order, so groups are slices)."""
+def required_agents(centre: Centre, c: int, rate_per_s: float) -> tuple[int, int]:
+    """Scheduled agents Erlang C and Erlang A need for channel ``c``'s target at this rate.
 
-    def __init__(self, records: ContactRecords, scenario: Scenario) -> None:
-        self.idx = np.minimum(
-            (records.arrival_s // scenario.interval_s).astype(np.int64), scenario.n_intervals - 1
+    Concurrency k turns agents into k servers each; handle time is the channel's mean times
+    the intents' volume-weighted factor; Erlang A takes the patience mean as if exponential;
+    shrinkage is the staffing-weighted mean of the pools that serve the channel.
+    """
+    if rate_per_s <= 0:
+        return 0, 0
+    ch = centre.channels[c]
+    weights = centre.rate_per_s[c].sum(axis=1)
+    factor = (
+        float(np.dot(weights, [it.handle_factor for it in centre.intents]) / weights.sum())
+        if weights.sum() > 0
+        else 1.0
+    )
+    aht = ch.handle_time.mean_s * factor
+    pools = [p for p in centre.pools if any(s.channel == c and not s.secondary for s in p.skills)]
+    heads = np.array([p.agents_scheduled.sum() for p in pools], dtype=np.float64)
+    shr = [p.shrinkage for p in pools]
+    shrinkage = (
+        float(np.dot(heads, shr) / heads.sum())
+        if heads.sum() > 0
+        else (float(np.mean(shr)) if shr else 0.0)
+    )
+    k = ch.concurrency
+    servers_c = analytic.agents_for_service_level(
+        rate_per_s, aht, ch.target_s, ch.target_service_level
+    )
+    patience = ch.patience.mean_s if ch.patience is not None and ch.mode != ASYNC else None
+    servers_a = (
+        analytic.agents_for_service_level(
+            rate_per_s, aht, ch.target_s, ch.target_service_level, patience_s=patience
         )
-        self.n = scenario.n_intervals
-        self.bounds = np.searchsorted(self.idx, np.arange(self.n + 1))
+        if patience is not None and math.isfinite(patience)
+        else servers_c
+    )
 
-    def count(self, mask: np.ndarray) -> np.ndarray:
-        return np.bincount(self.idx[mask], minlength=self.n).astype(np.float64)
+    def scheduled(servers: int) -> int:
+        on_phone = -(-servers // k)
+        return math.ceil(on_phone / (1.0 - shrinkage) - 1e-9) if on_phone else 0
 
-    def total(self, values: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        return np.bincount(self.idx[mask], weights=values[mask], minlength=self.n)
-
-    def per_slice(
-        self, values: np.ndarray, mask: np.ndarray, fn: Callable[[np.ndarray], float]
-    ) -> np.ndarray:
-        out = np.full(self.n, np.nan)
-        for k in range(self.n):
-            lo, hi = self.bounds[k], self.bounds[k + 1]
-            sel = values[lo:hi][mask[lo:hi]]
-            if sel.size:
-                out[k] = fn(sel)
-        return out
+    return scheduled(servers_c), scheduled(servers_a)
 
 
-def _contact_flags(records: ContactRecords, target_s: float) -> dict[str, np.ndarray]:
-    o = records.outcome
-    wait = records.wait_s
-    answered = (o == Outcome.IN_SERVICE) | (o == Outcome.HANDLED)
-    waiting = o == Outcome.WAITING
-    # Fate against the target unknown: still queued and has not yet waited T.
-    undecided = waiting & (wait < target_s)
-    return {
-        "answered": answered,
-        "handled": o == Outcome.HANDLED,
-        "abandoned": o == Outcome.ABANDONED,
-        "blocked": o == Outcome.BLOCKED,
-        "in_system": waiting | (o == Outcome.IN_SERVICE),
-        "waiting": waiting,
-        "decided": ~undecided,
-        "answered_in_t": answered & (wait <= target_s),
-        "left_queue_in_t": (answered | (o == Outcome.ABANDONED)) & (wait <= target_s),
-        "left_queue": answered | (o == Outcome.ABANDONED),
-        "wait": wait,
-    }
+def _allocation(centre: Centre, workload: np.ndarray) -> np.ndarray:
+    """share[p, c, k]: the part of pool p's agents working channel c in interval k."""
+    n_p, (n_c, n_k) = len(centre.pools), workload.shape
+    share = np.zeros((n_p, n_c, n_k))
+    for p, pool in enumerate(centre.pools):
+        chans = sorted({s.channel for s in pool.skills if not s.secondary})
+        w = workload[chans]
+        tot = w.sum(axis=0)
+        even = np.full_like(w, 1.0 / len(chans))
+        share[p, chans] = np.where(tot > 0, w / np.where(tot > 0, tot, 1.0), even)
+    return share
+
+
+class _Flags:
+    """Per-contact facts shared by the interval and total metrics."""
+
+    def __init__(self, centre: Centre, records: ContactRecords) -> None:
+        o = records.outcome
+        self.target = np.array([ch.target_s for ch in centre.channels])[records.channel]
+        self.wait = records.wait_s
+        self.answered = (o == Outcome.IN_SERVICE) | (o == Outcome.HANDLED)
+        self.handled = o == Outcome.HANDLED
+        self.abandoned = o == Outcome.ABANDONED
+        self.blocked = o == Outcome.BLOCKED
+        self.waiting = o == Outcome.WAITING
+        self.in_system = self.waiting | (o == Outcome.IN_SERVICE)
+        self.decided = ~(self.waiting & (self.wait < self.target))
+        self.answered_in_t = self.answered & (self.wait <= self.target)
+        self.left_queue = self.answered | self.abandoned
+        self.left_queue_in_t = self.left_queue & (self.wait <= self.target)
+        first_channel = records.channel[records.customer]
+        self.switch = (records.kind != ContactKind.NEW) & (records.channel != first_channel)
+        self.is_async = np.array([ch.mode == ASYNC for ch in centre.channels])[records.channel]
+        self.late_async = self.is_async & ~self.answered_in_t & self.decided
 
 
 def interval_metrics(
-    scenario: Scenario,
+    centre: Centre,
     records: ContactRecords,
     warmup_s: float,
-    required_agents: Callable[[float], tuple[int, int]],
+    required: Callable[[int, float], tuple[int, int]] | None = None,
 ) -> dict[str, np.ndarray]:
-    """Per-interval metrics (columns of ``intervals.csv``) for one replication.
+    """Per channel x interval metrics (the rows of ``intervals.csv``), channel-major."""
+    required = required or (lambda c, r: required_agents(centre, c, r))
+    n_c, n_k = len(centre.channels), centre.n_intervals
+    dt = centre.interval_s
+    f = _Flags(centre, records)
+    k_of = np.minimum((records.arrival_s // dt).astype(np.int64), n_k - 1)
+    g = records.channel.astype(np.int64) * n_k + k_of
+    n_g = n_c * n_k
 
-    ``required_agents(rate_per_s)`` returns the scheduled agents Erlang C and Erlang A need for
-    the scenario's service-level target at that arrival rate.
-    """
-    g = _Groups(records, scenario)
-    f = _contact_flags(records, scenario.target_answer_s)
-    all_ = np.ones(len(records), dtype=bool)
-    interval_h = scenario.interval_s / 3600.0
-    starts = scenario.interval_starts_s
-    edges = np.append(starts, scenario.horizon_s)
+    def count(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(g[mask], minlength=n_g).astype(np.float64)
 
-    offered = g.count(all_)
-    decided = g.count(f["decided"])
-    busy_h = busy_time_s(records, edges) / 3600.0
-    staffed_h = scenario.agents_on_phone * interval_h
-    demand_h = (
-        scenario.arrival_rate_per_s * scenario.interval_s * scenario.handle_time.mean_s / 3600
+    def total(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        return np.bincount(g[mask], weights=values[mask], minlength=n_g)
+
+    def p90(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        out = np.full(n_g, np.nan)
+        sel = np.flatnonzero(mask)
+        order = sel[np.argsort(g[sel], kind="stable")]
+        bounds = np.searchsorted(g[order], np.arange(n_g + 1))
+        for i in range(n_g):
+            lo, hi = bounds[i], bounds[i + 1]
+            if hi > lo:
+                out[i] = float(np.quantile(values[order[lo:hi]], 0.9))
+        return out
+
+    starts = centre.interval_starts_s
+    edges = np.append(starts, centre.horizon_s)
+    conc = np.array([ch.concurrency for ch in centre.channels], dtype=np.float64)
+    weight = 1.0 / conc[records.channel]
+    busy_h = (
+        np.concatenate(
+            [busy_time_s(records, edges, records.channel == c, weight) for c in range(n_c)]
+        )
+        / 3600.0
     )
-    capacity_h = scenario.agents_scheduled * interval_h * (1.0 - scenario.shrinkage)
-    req = {rate: required_agents(rate) for rate in np.unique(scenario.arrival_rate_per_s)}
-    req_c = np.array([req[r][0] for r in scenario.arrival_rate_per_s], dtype=np.float64)
-    req_a = np.array([req[r][1] for r in scenario.arrival_rate_per_s], dtype=np.float64)
-    required = req_a if scenario.patience is not None else req_c
+    mean_handle = np.array(
+        [
+            [ch.handle_time.mean_s * it.handle_factor for it in centre.intents]
+            for ch in centre.channels
+        ]
+    )
+    workload = (centre.rate_per_s * mean_handle[:, :, None]).sum(axis=1) * dt / 3600.0
+    workload /= conc[:, None]
+    share = _allocation(centre, workload)
+    sched = np.stack([p.agents_scheduled for p in centre.pools])[:, None, :]
+    on_phone = np.stack([p.agents_on_phone for p in centre.pools])[:, None, :]
+    shrink = np.array([p.shrinkage for p in centre.pools])[:, None, None]
+    agents_sched = (share * sched).sum(axis=0)
+    agents_on = (share * on_phone).sum(axis=0)
+    capacity = (share * sched * (1.0 - shrink)).sum(axis=0) * dt / 3600.0
+    rate_c = centre.rate_per_s.sum(axis=1)
+    req = {}
+    for c in range(n_c):
+        for r in np.unique(rate_c[c]):
+            req[(c, r)] = required(c, float(r))
+    req_c = np.array([[req[(c, r)][0] for r in rate_c[c]] for c in range(n_c)], dtype=float)
+    req_a = np.array([[req[(c, r)][1] for r in rate_c[c]] for c in range(n_c)], dtype=float)
+    has_patience = np.array(
+        [ch.patience is not None and ch.mode != ASYNC for ch in centre.channels]
+    )
+    req_used = np.where(has_patience[:, None], req_a, req_c)
+    # Backlog at each interval end (async channels): arrived by then, not yet answered or gone.
+    backlog = np.zeros((n_c, n_k))
+    for c in range(n_c):
+        if centre.channels[c].mode != ASYNC:
+            continue
+        sel = records.channel == c
+        arrived = np.searchsorted(np.sort(records.arrival_s[sel]), edges[1:], side="right")
+        gone_t = np.where(f.answered[sel], records.answer_s[sel], records.end_s[sel])
+        gone_t = np.sort(gone_t[~np.isnan(gone_t)])
+        backlog[c] = arrived - np.searchsorted(gone_t, edges[1:], side="right")
 
+    offered = count(np.ones(len(records), dtype=bool))
+    decided = count(f.decided)
+    kind = records.kind
+    staffed_h = agents_on * dt / 3600.0
     cols: dict[str, np.ndarray] = {
-        "interval": np.arange(g.n, dtype=np.float64),
-        "start_min": starts / 60.0,
-        "in_warmup": (starts < warmup_s).astype(np.float64),
+        "channel": np.repeat(np.arange(n_c, dtype=np.float64), n_k),
+        "interval": np.tile(np.arange(n_k, dtype=np.float64), n_c),
+        "start_min": np.tile(starts / 60.0, n_c),
+        "in_warmup": np.tile((starts < warmup_s).astype(np.float64), n_c),
         "offered": offered,
-        "answered": g.count(f["answered"]),
-        "handled": g.count(f["handled"]),
-        "abandoned": g.count(f["abandoned"]),
-        "blocked": g.count(f["blocked"]),
-        "in_system_at_end": g.count(f["in_system"]),
-        "answered_within_target": g.count(f["answered_in_t"]),
-        "sl_answered_within_t": _ratio(g.count(f["answered_in_t"]), decided),
-        "sl_wait_le_t": _ratio(g.count(f["left_queue_in_t"]), decided),
-        "abandon_rate": _ratio(g.count(f["abandoned"]), offered),
-        "asa_s": _ratio(g.total(f["wait"], f["answered"]), g.count(f["answered"])),
-        "mean_wait_s": _ratio(g.total(f["wait"], f["left_queue"]), g.count(f["left_queue"])),
-        "p90_wait_s": g.per_slice(f["wait"], f["left_queue"], lambda w: float(np.quantile(w, 0.9))),
-        "agents_scheduled": scenario.agents_scheduled.astype(np.float64),
-        "agents_on_phone": scenario.agents_on_phone.astype(np.float64),
+        "new": count(kind == ContactKind.NEW),
+        "retries": count(kind == ContactKind.RETRY),
+        "repeats": count(kind == ContactKind.REPEAT),
+        "chasers": count(kind == ContactKind.CHASER),
+        "channel_switches": count(f.switch),
+        "answered": count(f.answered),
+        "handled": count(f.handled),
+        "abandoned": count(f.abandoned),
+        "blocked": count(f.blocked),
+        "in_system_at_end": count(f.in_system),
+        "answered_within_target": count(f.answered_in_t),
+        "sl_answered_within_t": _ratio(count(f.answered_in_t), decided),
+        "sl_wait_le_t": _ratio(count(f.left_queue_in_t), decided),
+        "abandon_rate": _ratio(count(f.abandoned), offered),
+        "asa_s": _ratio(total(f.wait, f.answered), count(f.answered)),
+        "mean_wait_s": _ratio(total(f.wait, f.left_queue), count(f.left_queue)),
+        "p90_wait_s": p90(f.wait, f.left_queue),
+        "backlog_at_end": backlog.ravel(),
+        "agents_scheduled": agents_sched.ravel(),
+        "agents_on_phone": agents_on.ravel(),
         "busy_agent_h": busy_h,
-        "staffed_agent_h": staffed_h.astype(np.float64),
-        "occupancy": _ratio(busy_h, staffed_h),
-        "demand_workload_h": demand_h,
-        "offered_workload_h": g.total(records.handle_s, all_) / 3600.0,
-        "capacity_h": capacity_h.astype(np.float64),
-        "demand_delta_h": demand_h - capacity_h,
-        "required_agents_erlang_c": req_c,
-        "required_agents_erlang_a": req_a
-        if scenario.patience is not None
-        else np.full(g.n, np.nan),
-        "staffing_delta": required - scenario.agents_scheduled,
+        "staffed_agent_h": staffed_h.ravel(),
+        "occupancy": _ratio(busy_h, staffed_h.ravel()),
+        "demand_workload_h": workload.ravel(),
+        "offered_workload_h": total(records.handle_s * weight, np.ones(len(records), bool)) / 3600,
+        "capacity_h": capacity.ravel(),
+        "demand_delta_h": (workload - capacity).ravel(),
+        "required_agents_erlang_c": req_c.ravel(),
+        "required_agents_erlang_a": np.where(has_patience[:, None], req_a, np.nan).ravel(),
+        "staffing_delta": (req_used - agents_sched).ravel(),
     }
     assert tuple(cols) == INTERVAL_COLUMNS
     return cols
 
 
 def total_metrics(
-    scenario: Scenario, records: ContactRecords, warmup_s: float, intervals: dict[str, np.ndarray]
+    centre: Centre,
+    records: ContactRecords,
+    warmup_s: float,
+    intervals: dict[str, np.ndarray],
+    channel: int = ALL_CHANNELS,
 ) -> dict[str, float]:
-    """Whole-run figures over the measured (post-warm-up) intervals, for one replication.
+    """Whole-run figures over the measured (post-warm-up) intervals, for one channel or all.
 
     Ratios are recomputed over all contacts, never averaged over intervals.
     """
-    first = int(np.searchsorted(scenario.interval_starts_s, warmup_s, side="left"))
-    measured = records.arrival_s >= first * scenario.interval_s
-    f = {k: v[measured] for k, v in _contact_flags(records, scenario.target_answer_s).items()}
-    n_offered = float(measured.sum())
-    wait = f["wait"]
-    iv = {k: v[first:] for k, v in intervals.items()}
+    first = int(np.searchsorted(centre.interval_starts_s, warmup_s, side="left"))
+    f = _Flags(centre, records)
+    sel = records.arrival_s >= first * centre.interval_s
+    rows = intervals["interval"] >= first
+    if channel != ALL_CHANNELS:
+        sel &= records.channel == channel
+        rows &= intervals["channel"] == channel
+    n = float(sel.sum())
+    wait = f.wait[sel]
+    left = f.left_queue[sel]
+    iv = {k: v[rows] for k, v in intervals.items()}
+    # The centre's delta per interval sums the channels before looking at its sign.
+    n_k_rows = int(rows.sum()) if channel != ALL_CHANNELS else None
     delta = iv["demand_delta_h"]
-    unmet = f["abandoned"] | f["blocked"] | f["waiting"]
-    decided = float(f["decided"].sum())
-    left = f["left_queue"]
+    if n_k_rows is None:
+        delta = np.bincount(iv["interval"].astype(np.int64) - first, weights=delta)
+    unmet = (f.abandoned | f.blocked | f.waiting)[sel]
+    decided = float(f.decided[sel].sum())
 
     def frac(num: float, den: float) -> float:
         return num / den if den > 0 else float("nan")
 
+    def s(mask: np.ndarray) -> float:
+        return float(mask[sel].sum())
+
+    conc = np.array([ch.concurrency for ch in centre.channels], dtype=np.float64)
+    weight = 1.0 / conc[records.channel]
     totals = {
-        "offered": n_offered,
-        "answered": float(f["answered"].sum()),
-        "handled": float(f["handled"].sum()),
-        "abandoned": float(f["abandoned"].sum()),
-        "blocked": float(f["blocked"].sum()),
-        "in_system_at_end": float(f["in_system"].sum()),
-        "sl_answered_within_t": frac(float(f["answered_in_t"].sum()), decided),
-        "sl_wait_le_t": frac(float(f["left_queue_in_t"].sum()), decided),
-        "abandon_rate": frac(float(f["abandoned"].sum()), n_offered),
-        "blocking_rate": frac(float(f["blocked"].sum()), n_offered),
+        "offered": n,
+        "new": s(records.kind == ContactKind.NEW),
+        "retries": s(records.kind == ContactKind.RETRY),
+        "repeats": s(records.kind == ContactKind.REPEAT),
+        "chasers": s(records.kind == ContactKind.CHASER),
+        "channel_switches": s(f.switch),
+        "answered": s(f.answered),
+        "handled": s(f.handled),
+        "abandoned": s(f.abandoned),
+        "blocked": s(f.blocked),
+        "in_system_at_end": s(f.in_system),
+        "sl_answered_within_t": frac(s(f.answered_in_t), decided),
+        "sl_wait_le_t": frac(s(f.left_queue_in_t), decided),
+        "abandon_rate": frac(s(f.abandoned), n),
+        "blocking_rate": frac(s(f.blocked), n),
         # Blocked contacts have zero time in queue, so wait > 0 is exactly "had to queue".
-        "p_wait": frac(float((wait > 0).sum()), n_offered),
-        "asa_s": frac(float(wait[f["answered"]].sum()), float(f["answered"].sum())),
+        "p_wait": frac(float((wait > 0).sum()), n),
+        "asa_s": frac(float(wait[f.answered[sel]].sum()), s(f.answered)),
         "mean_wait_s": frac(float(wait[left].sum()), float(left.sum())),
         "p90_wait_s": float(np.quantile(wait[left], 0.9)) if left.any() else float("nan"),
         "occupancy": frac(float(iv["busy_agent_h"].sum()), float(iv["staffed_agent_h"].sum())),
         "busy_agent_h": float(iv["busy_agent_h"].sum()),
         "staffed_agent_h": float(iv["staffed_agent_h"].sum()),
         "demand_workload_h": float(iv["demand_workload_h"].sum()),
-        "offered_workload_h": float(records.handle_s[measured].sum() / 3600.0),
+        "offered_workload_h": float((records.handle_s * weight)[sel].sum() / 3600.0),
         "capacity_h": float(iv["capacity_h"].sum()),
         "demand_delta_h": float(delta.sum()),
         "positive_demand_delta_h": float(np.clip(delta, 0.0, None).sum()),
-        "peak_demand_delta_h": float(delta.max()),
-        "share_intervals_in_deficit": float((delta > 0).mean()),
+        "peak_demand_delta_h": float(delta.max()) if delta.size else float("nan"),
+        "share_intervals_in_deficit": float((delta > 0).mean()) if delta.size else float("nan"),
         "unmet_contacts": float(unmet.sum()),
-        "unmet_workload_h": float(records.handle_s[measured][unmet].sum() / 3600.0),
+        "late_async": s(f.late_async),
+        "backlog_left": s(f.waiting & f.is_async),
+        "unmet_workload_h": float(records.handle_s[sel][unmet].sum() / 3600.0),
     }
     assert tuple(totals) == TOTAL_KEYS
     return totals
+
+
+def pool_metrics(centre: Centre, records: ContactRecords) -> dict[str, np.ndarray]:
+    """Per pool x interval: staffing, busy time (concurrency counted once) and occupancy."""
+    n_k, dt = centre.n_intervals, centre.interval_s
+    edges = np.append(centre.interval_starts_s, centre.horizon_s)
+    conc = np.array([ch.concurrency for ch in centre.channels], dtype=np.float64)
+    weight = 1.0 / conc[records.channel]
+    busy = (
+        np.concatenate(
+            [
+                busy_time_s(records, edges, records.pool == p, weight)
+                for p in range(len(centre.pools))
+            ]
+        )
+        / 3600.0
+    )
+    on_phone = np.concatenate([p.agents_on_phone for p in centre.pools]).astype(np.float64)
+    staffed = on_phone * dt / 3600.0
+    cols = {
+        "pool": np.repeat(np.arange(len(centre.pools), dtype=np.float64), n_k),
+        "interval": np.tile(np.arange(n_k, dtype=np.float64), len(centre.pools)),
+        "agents_scheduled": np.concatenate([p.agents_scheduled for p in centre.pools]).astype(
+            float
+        ),
+        "agents_on_phone": on_phone,
+        "busy_agent_h": busy,
+        "staffed_agent_h": staffed,
+        "occupancy": _ratio(busy, staffed),
+    }
+    assert tuple(cols) == POOL_COLUMNS
+    return cols

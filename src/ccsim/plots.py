@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import matplotlib
@@ -13,112 +14,124 @@ import numpy as np  # noqa: E402
 from .outputs import atomic_write_bytes  # noqa: E402
 from .run import RunResult  # noqa: E402
 
-__all__ = ["plot_intervals"]
+__all__ = ["write_plots", "PLOT_FILES"]
+
+PLOT_FILES = ("demand_delta.png", "service_level.png", "occupancy.png")
 
 
-def _clock_hours(result: RunResult, iv: dict[str, np.ndarray]) -> np.ndarray:
-    return result.scenario.clock_start_h + iv["start_min"] / 60.0
-
-
-def plot_intervals(result: RunResult, path: Path) -> Path:
-    """Three panels per interval: demand workload vs capacity (delta shaded), service level and
-    abandonment against target, occupancy. Means over replications."""
-    sc = result.scenario
-    iv = result.interval_means()
-    x = _clock_hours(result, iv)
-    width_h = sc.interval_s / 3600.0
-    xs = np.append(x, x[-1] + width_h)  # step edges
-
-    def steps(y: np.ndarray) -> np.ndarray:
-        return np.append(y, y[-1])
-
-    fig, axes = plt.subplots(3, 1, figsize=(10, 9), sharex=True, constrained_layout=True)
-    ax = axes[0]
-    demand, capacity = iv["demand_workload_h"], iv["capacity_h"]
-    ax.step(xs, steps(demand), where="post", color="tab:blue", label="demand workload")
-    ax.step(xs, steps(capacity), where="post", color="black", label="capacity")
-    required = (
-        np.where(
-            np.isnan(iv["required_agents_erlang_a"]),
-            iv["required_agents_erlang_c"],
-            iv["required_agents_erlang_a"],
-        )
-        * width_h
-        * (1.0 - sc.shrinkage)
-    )
-    ax.step(
-        xs,
-        steps(required),
-        where="post",
-        color="gray",
-        ls=":",
-        label=f"capacity the SL target needs (Erlang {'A' if sc.patience else 'C'})",
-    )
-    ax.fill_between(
-        xs,
-        steps(capacity),
-        steps(demand),
-        step="post",
-        where=steps(demand) > steps(capacity),
-        color="tab:red",
-        alpha=0.3,
-        label="deficit (demand delta > 0)",
-    )
-    ax.fill_between(
-        xs,
-        steps(capacity),
-        steps(demand),
-        step="post",
-        where=steps(demand) <= steps(capacity),
-        color="tab:green",
-        alpha=0.15,
-        label="surplus",
-    )
-    ax.set_ylabel("agent-hours per interval")
-    ax.set_title(f"{sc.name}: demand workload vs capacity ({sc.channel})")
-    ax.legend(loc="upper left", fontsize=8)
-
-    ax = axes[1]
-    ax.step(
-        xs,
-        steps(iv["sl_answered_within_t"]),
-        where="post",
-        color="tab:blue",
-        label=f"answered within {sc.target_answer_s:g} s / offered",
-    )
-    ax.step(xs, steps(iv["abandon_rate"]), where="post", color="tab:red", label="abandonment rate")
-    ax.axhline(
-        sc.target_service_level,
-        color="gray",
-        ls="--",
-        lw=1,
-        label=f"SL target {sc.target_service_level:.0%}",
-    )
-    ax.set_ylim(-0.02, 1.02)
-    ax.set_ylabel("share of contacts")
-    ax.legend(loc="lower left", fontsize=8)
-
-    ax = axes[2]
-    ax.step(xs, steps(iv["occupancy"]), where="post", color="tab:purple", label="occupancy")
-    ax.set_ylim(0, 1.05)
-    ax.set_ylabel("occupancy")
-    ax2 = ax.twinx()
-    ax2.step(xs, steps(iv["asa_s"]), where="post", color="tab:orange", label="ASA (s)")
-    ax2.set_ylabel("ASA (s)")
-    lines = ax.get_legend_handles_labels()
-    lines2 = ax2.get_legend_handles_labels()
-    ax.legend(lines[0] + lines2[0], lines[1] + lines2[1], loc="lower left", fontsize=8)
-    ax.set_xlabel("clock time (hours; 24 = midnight of day 1)")
-    if result.settings.warmup_s > 0:
-        for a in axes:
-            a.axvspan(
-                x[0], sc.clock_start_h + result.settings.warmup_s / 3600.0, color="gray", alpha=0.1
-            )
-    import io
-
+def _save(fig: plt.Figure, path: Path) -> Path:
     buf = io.BytesIO()
-    # Fixed metadata: the PNG's bytes depend only on the results.
-    fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
+    # No timestamp or version in the metadata: the bytes depend only on the results.
+    fig.savefig(buf, format="png", dpi=90, metadata={"Software": None})
     plt.close(fig)
     atomic_write_bytes(path, buf.getvalue())
     return path
+
+
+def _hours(result: RunResult, n: int) -> np.ndarray:
+    """Step edges in hours since the start of the horizon."""
+    return np.arange(n + 1) * result.centre.interval_s / 3600.0
+
+
+def _xlabel(result: RunResult) -> str:
+    if result.start is not None:
+        return f"hours since {result.start:%a %Y-%m-%d %H:%M}"
+    return f"hours since the start ({result.centre.clock_start_h:g} h on the clock)"
+
+
+def _steps(y: np.ndarray) -> np.ndarray:
+    return np.append(y, y[-1])
+
+
+def _shade_warmup(result: RunResult, axes: list) -> None:
+    if result.settings.warmup_s > 0:
+        for a in axes:
+            a.axvspan(0, result.settings.warmup_s / 3600.0, color="gray", alpha=0.1)
+
+
+def plot_demand_delta(result: RunResult, path: Path) -> Path:
+    """Per channel: planned demand workload vs capacity, the delta shaded, and the capacity
+    the service-level target needs (Erlang A when customers abandon, else Erlang C)."""
+    c, iv = result.centre, result.interval_means()
+    n_k, n_c = c.n_intervals, len(c.channels)
+    xs = _hours(result, n_k)
+    fig, axes = plt.subplots(n_c, 1, figsize=(11, 2.6 * n_c + 0.8), sharex=True,
+                             squeeze=False, constrained_layout=True)
+    for ci, ch in enumerate(c.channels):
+        ax = axes[ci, 0]
+        sl = slice(ci * n_k, (ci + 1) * n_k)
+        demand, cap = _steps(iv["demand_workload_h"][sl]), _steps(iv["capacity_h"][sl])
+        req = np.where(np.isnan(iv["required_agents_erlang_a"][sl]),
+                       iv["required_agents_erlang_c"][sl], iv["required_agents_erlang_a"][sl])
+        on_share = _ratio_safe(iv["capacity_h"][sl], iv["agents_scheduled"][sl])
+        ax.step(xs, demand, where="post", color="tab:blue", lw=1.2, label="demand workload")
+        ax.step(xs, cap, where="post", color="black", lw=1.2, label="capacity")
+        ax.step(xs, _steps(req * on_share), where="post", color="gray", ls=":", lw=1,
+                label="capacity the SL target needs")
+        ax.fill_between(xs, cap, demand, step="post", where=demand > cap, color="tab:red",
+                        alpha=0.35, label="deficit (demand delta > 0)")
+        ax.set_ylabel("agent-h / interval")
+        ax.set_title(f"{ch.name} ({ch.mode})", loc="left", fontsize=10)
+        if ci == 0:
+            ax.legend(loc="upper right", fontsize=7, ncol=4)
+    axes[-1, 0].set_xlabel(_xlabel(result))
+    _shade_warmup(result, list(axes[:, 0]))
+    fig.suptitle(f"{c.name}: demand workload vs capacity per channel")
+    return _save(fig, path)
+
+
+def _ratio_safe(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    out = np.zeros_like(a, dtype=np.float64)
+    np.divide(a, b, out=out, where=b > 0)
+    return out
+
+
+def plot_service_level(result: RunResult, path: Path) -> Path:
+    """Per channel: service level (answered within target / offered) and abandonment."""
+    c, iv = result.centre, result.interval_means()
+    n_k, n_c = c.n_intervals, len(c.channels)
+    xs = _hours(result, n_k)
+    fig, axes = plt.subplots(n_c, 1, figsize=(11, 2.2 * n_c + 0.8), sharex=True,
+                             squeeze=False, constrained_layout=True)
+    for ci, ch in enumerate(c.channels):
+        ax = axes[ci, 0]
+        sl = slice(ci * n_k, (ci + 1) * n_k)
+        target = (f"{ch.target_s:g} s" if ch.mode == "sync" else f"{ch.target_s / 3600:g} h")
+        ax.step(xs, _steps(iv["sl_answered_within_t"][sl]), where="post", color="tab:blue",
+                label=f"answered within {target} / offered")
+        ax.step(xs, _steps(iv["abandon_rate"][sl]), where="post", color="tab:red",
+                label="abandonment rate")
+        ax.axhline(ch.target_service_level, color="gray", ls="--", lw=1,
+                   label=f"target {ch.target_service_level:.0%}")
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_title(f"{ch.name} ({ch.mode})", loc="left", fontsize=10)
+        if ci == 0:
+            ax.legend(loc="lower right", fontsize=7, ncol=3)
+    axes[-1, 0].set_xlabel(_xlabel(result))
+    _shade_warmup(result, list(axes[:, 0]))
+    fig.suptitle(f"{c.name}: service level and abandonment per interval")
+    return _save(fig, path)
+
+
+def plot_occupancy(result: RunResult, path: Path) -> Path:
+    """Occupancy per pool (busy / on-phone time, chats counted once per agent)."""
+    c, pv = result.centre, result.pool_means()
+    n_k = c.n_intervals
+    xs = _hours(result, n_k)
+    fig, ax = plt.subplots(figsize=(11, 3.4), constrained_layout=True)
+    for p, pool in enumerate(c.pools):
+        sl = slice(p * n_k, (p + 1) * n_k)
+        ax.step(xs, _steps(pv["occupancy"][sl]), where="post", label=pool.name)
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel("occupancy")
+    ax.set_xlabel(_xlabel(result))
+    ax.legend(loc="lower right", fontsize=8)
+    _shade_warmup(result, [ax])
+    ax.set_title(f"{c.name}: occupancy per pool")
+    return _save(fig, path)
+
+
+def write_plots(result: RunResult, out_dir: Path) -> list[Path]:
+    return [plot_demand_delta(result, out_dir / PLOT_FILES[0]),
+            plot_service_level(result, out_dir / PLOT_FILES[1]),
+            plot_occupancy(result, out_dir / PLOT_FILES[2])]

@@ -7,15 +7,13 @@ With non-exponential handle or patience times the formulas are labelled approxim
 
 from __future__ import annotations
 
-import math
-from functools import lru_cache
 from typing import Any
 
 from . import analytic
 from .distributions import Exponential
 from .scenario import Scenario
 
-__all__ = ["erlang_reference", "required_agents_function"]
+__all__ = ["erlang_reference"]
 
 
 def erlang_reference(scenario: Scenario) -> dict[str, Any] | None:
@@ -68,30 +66,3 @@ def erlang_reference(scenario: Scenario) -> dict[str, Any] | None:
             "occupancy": a.occupancy,
         },
     }
-
-
-def required_agents_function(scenario: Scenario):  # type: ignore[no-untyped-def]
-    """``rate_per_s -> (agents Erlang C needs, agents Erlang A needs)``, scheduled (with shrinkage).
-
-    Erlang A uses the mean of the patience distribution as if it were exponential.
-    """
-    aht = scenario.handle_time.mean_s
-    t = scenario.target_answer_s
-    sl = scenario.target_service_level
-    patience = scenario.patience.mean_s if scenario.patience is not None else None
-
-    @lru_cache(maxsize=None)
-    def required(rate_per_s: float) -> tuple[int, int]:
-        if rate_per_s <= 0:
-            return 0, 0
-        c = analytic.agents_for_service_level(rate_per_s, aht, t, sl, shrinkage=scenario.shrinkage)
-        a = (
-            analytic.agents_for_service_level(
-                rate_per_s, aht, t, sl, patience_s=patience, shrinkage=scenario.shrinkage
-            )
-            if patience is not None and math.isfinite(patience)
-            else c
-        )
-        return c, a
-
-    return required

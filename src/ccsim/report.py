@@ -1,64 +1,84 @@
-"""A run's output folder: summary.json, intervals.csv, replications.csv, report.md, plots.
-
-See ``docs/outputs.md`` for the schema of each file. Reads results; never runs the model.
+"""A run's output folder: summary.json, intervals.csv, pools.csv, replications.csv, report.md,
+plots. See ``docs/outputs.md`` for every file's schema. Reads results; never runs the model.
 """
 
 from __future__ import annotations
 
 import math
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from . import __version__
-from .metrics import INTERVAL_COLUMNS, TOTAL_KEYS
+from .metrics import INTERVAL_COLUMNS, POOL_COLUMNS, TOTAL_KEYS
 from .outputs import atomic_write_text, write_csv, write_json
 from .run import RunResult
+from .stats import Estimate
 
 __all__ = ["write_outputs", "SUMMARY_SCHEMA"]
 
-SUMMARY_SCHEMA = "ccsim.summary/1"
+SUMMARY_SCHEMA = "ccsim.summary/2"
 
 
-def _clock(result: RunResult, start_min: float) -> tuple[int, str]:
-    minutes = int(round(result.scenario.clock_start_h * 60 + start_min))
+def _when(result: RunResult, start_min: float) -> tuple[str, str]:
+    """(day label, HH:MM): the calendar date when the centre has one, else day 1, 2, ..."""
+    if result.start is not None:
+        t = result.start + timedelta(minutes=float(start_min))
+        return t.strftime("%Y-%m-%d %a"), t.strftime("%H:%M")
+    minutes = int(round(result.centre.clock_start_h * 60 + start_min))
     day, m = divmod(minutes, 24 * 60)
-    return day + 1, f"{m // 60:02d}:{m % 60:02d}"
+    return str(day + 1), f"{m // 60:02d}:{m % 60:02d}"
+
+
+def _est(e: Estimate) -> dict[str, float]:
+    return {"mean": e.mean, "ci95_low": e.ci_low, "ci95_high": e.ci_high, "std": e.std, "n": e.n}
 
 
 def _summary(result: RunResult, config: dict[str, Any]) -> dict[str, Any]:
-    sc, st = result.scenario, result.settings
+    c, st = result.centre, result.settings
+    n = sum(r.n_contacts for r in result.replications)
     return {
         "schema": SUMMARY_SCHEMA,
         "ccsim_version": __version__,
-        "scenario": {
-            "name": sc.name,
-            "description": sc.description,
-            "channel": sc.channel,
-            "horizon_h": sc.horizon_s / 3600,
-            "interval_min": sc.interval_s / 60,
-            "n_intervals": sc.n_intervals,
-            "stationary": sc.is_stationary,
+        "centre": {
+            "name": c.name,
+            "description": c.description,
+            "start": None if result.start is None else result.start.isoformat(sep=" "),
+            "horizon_h": c.horizon_s / 3600,
+            "interval_min": c.interval_s / 60,
+            "n_intervals": c.n_intervals,
+            "channels": [
+                {
+                    "name": ch.name,
+                    "mode": ch.mode,
+                    "concurrency": ch.concurrency,
+                    "target_s": ch.target_s,
+                    "target_service_level": ch.target_service_level,
+                }
+                for ch in c.channels
+            ],
+            "intents": [it.name for it in c.intents],
+            "pools": [p.name for p in c.pools],
+            "single_queue": result.scenario is not None,
         },
         "run": {
             "seed": st.seed,
             "replications": st.replications,
             "warmup_min": st.warmup_s / 60,
-            "measured_intervals": int((sc.interval_starts_s >= st.warmup_s).sum()),
+            "measured_intervals": int((c.interval_starts_s >= st.warmup_s).sum()),
         },
-        "totals": {
-            k: {
-                "mean": e.mean,
-                "ci95_low": e.ci_low,
-                "ci95_high": e.ci_high,
-                "std": e.std,
-                "n": e.n,
-            }
-            for k, e in result.estimates.items()
+        "totals": {k: _est(e) for k, e in result.estimates.items()},
+        "channels": {
+            ch.name: {k: _est(e) for k, e in ce.items()}
+            for ch, ce in zip(c.channels, result.channel_estimates, strict=True)
         },
         "reference": result.reference,
-        "contacts_simulated": int(sum(r.n_contacts for r in result.replications)),
+        "contacts_simulated": n,
+        "record_bytes_per_contact": (
+            sum(r.record_bytes for r in result.replications) / n if n else None
+        ),
         "config": config,
     }
 
@@ -71,8 +91,18 @@ def _num(x: float, digits: int = 1) -> str:
     return "n/a" if math.isnan(x) else f"{x:,.{digits}f}"
 
 
-_REPORT_ROWS = (
+def _ci(e: Estimate, pct: bool, digits: int = 1) -> str:
+    if math.isnan(e.ci_low):
+        return ""
+    show = _pct if pct else (lambda v: _num(v, digits))
+    return f"{show(e.ci_low)} .. {show(e.ci_high)}"
+
+
+_TOTAL_ROWS = (
     ("offered", "offered contacts", 0, False),
+    ("retries", "of which retries", 0, False),
+    ("repeats", "of which repeats (unresolved)", 0, False),
+    ("chasers", "of which chasers", 0, False),
     ("answered", "answered", 0, False),
     ("abandoned", "abandoned", 0, False),
     ("blocked", "blocked", 0, False),
@@ -88,20 +118,25 @@ _REPORT_ROWS = (
     ("capacity_h", "capacity (agent-h)", 1, False),
     ("positive_demand_delta_h", "agent-hours short (sum of positive demand delta)", 1, False),
     ("unmet_contacts", "unmet contacts (abandoned + blocked + still waiting)", 0, False),
+    ("late_async", "async contacts answered late or overdue", 0, False),
 )
 
 
 def _report_md(result: RunResult, plot_names: list[str]) -> str:
-    sc, st, est = result.scenario, result.settings, result.estimates
+    c, st, est = result.centre, result.settings, result.estimates
     iv = result.interval_means()
-    measured = iv["in_warmup"] == 0
-    delta = np.where(measured, iv["demand_delta_h"], np.nan)
-    lines = [f"# ccsim report: {sc.name}", ""]
-    if sc.description:
-        lines += [sc.description, ""]
+    n_k = c.n_intervals
+    measured = iv["in_warmup"][:n_k] == 0
+    delta = iv["demand_delta_h"].reshape(len(c.channels), n_k).sum(axis=0)
+    delta = np.where(measured, delta, np.nan)
+    lines = [f"# ccsim report: {c.name}", ""]
+    if c.description:
+        lines += [c.description, ""]
     lines += [
-        f"Channel **{sc.channel}**, horizon {sc.horizon_s / 3600:g} h in {sc.n_intervals} "
-        f"intervals of {sc.interval_s / 60:g} min; {st.replications} replication(s), seed {st.seed}"
+        f"{len(c.channels)} channel(s) ({', '.join(ch.name for ch in c.channels)}), "
+        f"{len(c.intents)} intent(s), {len(c.pools)} pool(s); horizon {c.horizon_s / 3600:g} h in "
+        f"{n_k} intervals of {c.interval_s / 60:g} min; {st.replications} replication(s), "
+        f"seed {st.seed}"
         + (f", warm-up {st.warmup_s / 60:g} min dropped" if st.warmup_s else "")
         + ".",
         "",
@@ -111,35 +146,58 @@ def _report_md(result: RunResult, plot_names: list[str]) -> str:
     short = est["positive_demand_delta_h"].mean
     if short > 0 and not np.all(np.isnan(delta)):
         k = int(np.nanargmax(delta))
-        day, clock = _clock(result, iv["start_min"][k])
+        day, clock = _when(result, iv["start_min"][k])
         lines.append(
-            f"Planned demand exceeds capacity by **{short:,.1f} agent-hours** in total; "
+            f"Planned demand exceeds capacity by **{short:,.1f} agent-hours** in total "
+            f"({_ci(est['positive_demand_delta_h'], False)}); "
             f"{_pct(est['share_intervals_in_deficit'].mean)} of intervals are in deficit; the "
-            f"peak is {delta[k]:,.2f} agent-hours at day {day} {clock} "
-            f"(staffing delta there: {iv['staffing_delta'][k]:+.0f} agents for the "
-            f"{sc.target_service_level:.0%}-in-{sc.target_answer_s:g}-s target)."
+            f"peak is {delta[k]:,.2f} agent-hours in the interval starting {day} {clock}."
         )
     else:
         lines.append("Capacity covers the planned demand workload in every measured interval.")
     lines += [
         "",
-        "## Totals (mean over replications, 95% confidence interval)",
+        "## Per channel (mean over replications)",
+        "",
+        "| channel | offered | service level | abandoned | ASA (s) | occupancy | "
+        "workload (agent-h) | capacity (agent-h) | agent-h short | unmet |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for ch, ce in zip(c.channels, result.channel_estimates, strict=True):
+        lines.append(
+            f"| {ch.name} | {_num(ce['offered'].mean, 0)} | "
+            f"{_pct(ce['sl_answered_within_t'].mean)} | {_pct(ce['abandon_rate'].mean)} | "
+            f"{_num(ce['asa_s'].mean)} | {_pct(ce['occupancy'].mean)} | "
+            f"{_num(ce['demand_workload_h'].mean)} | {_num(ce['capacity_h'].mean)} | "
+            f"{_num(ce['positive_demand_delta_h'].mean)} | {_num(ce['unmet_contacts'].mean, 0)} |"
+        )
+    pv = result.pool_means()
+    lines += [
+        "",
+        "## Per pool",
+        "",
+        "| pool | agents on the phone (mean) | occupancy |",
+        "| --- | ---: | ---: |",
+    ]
+    for p, pool in enumerate(c.pools):
+        sl = slice(p * n_k, (p + 1) * n_k)
+        busy, staffed = pv["busy_agent_h"][sl].sum(), pv["staffed_agent_h"][sl].sum()
+        occ = busy / staffed if staffed > 0 else float("nan")
+        lines.append(
+            f"| {pool.name} | {_num(float(pv['agents_on_phone'][sl].mean()))} | {_pct(occ)} |"
+        )
+    lines += [
+        "",
+        "## Whole centre (mean over replications, 95% confidence interval)",
         "",
         "| metric | mean | 95% CI |",
         "| --- | ---: | --- |",
     ]
-    for key, label, digits, pct in _REPORT_ROWS:
+    for key, label, digits, pct in _TOTAL_ROWS:
         e = est[key]
-        if pct:
-            ci = "" if math.isnan(e.ci_low) else f"{_pct(e.ci_low)} .. {_pct(e.ci_high)}"
-            lines.append(f"| {label} | {_pct(e.mean)} | {ci} |")
-        else:
-            ci = (
-                ""
-                if math.isnan(e.ci_low)
-                else f"{_num(e.ci_low, digits)} .. {_num(e.ci_high, digits)}"
-            )
-            lines.append(f"| {label} | {_num(e.mean, digits)} | {ci} |")
+        lines.append(
+            f"| {label} | {_pct(e.mean) if pct else _num(e.mean, digits)} | {_ci(e, pct, digits)} |"
+        )
     ref = result.reference
     if ref is not None:
         lines += [
@@ -161,21 +219,23 @@ def _report_md(result: RunResult, plot_names: list[str]) -> str:
             e = est[key]
             pct = key not in ("asa_s", "mean_wait_s")
             show = _pct if pct else (lambda v: _num(v, 2))
-            ci = "" if math.isnan(e.ci_low) else f"{show(e.ci_low)} .. {show(e.ci_high)}"
             inside = (
                 "" if math.isnan(e.ci_low) else ("yes" if e.ci_low <= value <= e.ci_high else "no")
             )
-            lines.append(f"| {key} | {show(e.mean)} | {ci} | {show(value)} | {inside} |")
+            lines.append(
+                f"| {key} | {show(e.mean)} | {_ci(e, pct, 2)} | {show(value)} | {inside} |"
+            )
     lines += [
         "",
         "## Files",
         "",
-        "- `summary.json`: totals with confidence intervals, Erlang reference, resolved config",
-        "- `intervals.csv`: one row per interval (means over replications)",
-        "- `replications.csv`: one row per replication and metric (tidy)",
+        "- `summary.json`: totals with 95% CIs (centre and per channel), Erlang reference, "
+        "resolved config",
+        "- `intervals.csv`: one row per channel and interval (means over replications)",
+        "- `pools.csv`: one row per pool and interval: staffing and occupancy",
+        "- `replications.csv`: one row per replication, channel and metric (tidy)",
     ]
-    for name in plot_names:
-        lines.append(f"- `{name}`")
+    lines += [f"- `{name}`" for name in plot_names]
     for name in plot_names:
         lines += ["", f"![{name}]({name})"]
     return "\n".join(lines) + "\n"
@@ -184,29 +244,37 @@ def _report_md(result: RunResult, plot_names: list[str]) -> str:
 def write_outputs(result: RunResult, out_dir: Path, config: dict[str, Any]) -> list[Path]:
     """Write every output file of a run into ``out_dir``; returns their paths."""
     out_dir = Path(out_dir)
-    written = []
+    c = result.centre
     iv = result.interval_means()
-    header = ["day", "time"] + list(INTERVAL_COLUMNS)
+    cols = [col for col in INTERVAL_COLUMNS if col != "channel"]
     rows = []
-    for k in range(result.scenario.n_intervals):
-        day, clock = _clock(result, iv["start_min"][k])
-        rows.append([day, clock] + [iv[c][k] for c in INTERVAL_COLUMNS])
-    write_csv(out_dir / "intervals.csv", header, rows)
-    written.append(out_dir / "intervals.csv")
-    write_csv(
-        out_dir / "replications.csv",
-        ["replication", "metric", "value"],
-        ([r.replication, k, r.totals[k]] for r in result.replications for k in TOTAL_KEYS),
-    )
-    written.append(out_dir / "replications.csv")
+    for r in range(len(iv["interval"])):
+        day, clock = _when(result, iv["start_min"][r])
+        rows.append(
+            [day, clock, c.channels[int(iv["channel"][r])].name] + [iv[col][r] for col in cols]
+        )
+    write_csv(out_dir / "intervals.csv", ["day", "time", "channel", *cols], rows)
+    pv = result.pool_means()
+    pcols = [col for col in POOL_COLUMNS if col != "pool"]
+    prow = []
+    for r in range(len(pv["interval"])):
+        day, clock = _when(result, pv["interval"][r] * c.interval_s / 60)
+        prow.append([day, clock, c.pools[int(pv["pool"][r])].name] + [pv[col][r] for col in pcols])
+    write_csv(out_dir / "pools.csv", ["day", "time", "pool", *pcols], prow)
+    rep_rows = []
+    for rep in result.replications:
+        rep_rows += [[rep.replication, "all", k, rep.totals[k]] for k in TOTAL_KEYS]
+        for ch, tot in zip(c.channels, rep.channel_totals, strict=True):
+            rep_rows += [[rep.replication, ch.name, k, tot[k]] for k in TOTAL_KEYS]
+    write_csv(out_dir / "replications.csv", ["replication", "channel", "metric", "value"], rep_rows)
+    written = [out_dir / n for n in ("intervals.csv", "pools.csv", "replications.csv")]
     plot_names: list[str] = []
     if result.settings.plots:
-        from .plots import plot_intervals
+        from .plots import write_plots
 
-        written.append(plot_intervals(result, out_dir / "intervals.png"))
-        plot_names.append("intervals.png")
+        for path in write_plots(result, out_dir):
+            written.append(path)
+            plot_names.append(path.name)
     write_json(out_dir / "summary.json", _summary(result, config))
-    written.append(out_dir / "summary.json")
     atomic_write_text(out_dir / "report.md", _report_md(result, plot_names))
-    written.append(out_dir / "report.md")
-    return written
+    return written + [out_dir / "summary.json", out_dir / "report.md"]

@@ -1,4 +1,4 @@
-"""Run a scenario: independent replications (in parallel processes), metrics, estimates.
+"""Run a centre: independent replications (in parallel processes), metrics, estimates.
 
 ``run()`` is the plain function behind the CLI; tests and notebooks call it directly.
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Callable
 
 import numpy as np
@@ -14,13 +15,21 @@ from joblib import Parallel, delayed
 
 from .arrivals import sample_customers
 from .engine import simulate
-from .metrics import INTERVAL_COLUMNS, TOTAL_KEYS, interval_metrics, total_metrics
-from .reference import erlang_reference, required_agents_function
+from .metrics import (
+    INTERVAL_COLUMNS,
+    POOL_COLUMNS,
+    TOTAL_KEYS,
+    interval_metrics,
+    pool_metrics,
+    total_metrics,
+)
+from .model import Centre
+from .reference import erlang_reference
 from .rng import RandomStreams
 from .scenario import RunSettings, Scenario
 from .stats import Estimate, estimate
 
-__all__ = ["ReplicationResult", "RunResult", "run_replication", "run"]
+__all__ = ["ReplicationResult", "RunResult", "run_replication", "run", "run_scenario"]
 
 log = logging.getLogger(__name__)
 
@@ -28,65 +37,98 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class ReplicationResult:
     replication: int
-    intervals: dict[str, np.ndarray]
-    totals: dict[str, float]
+    intervals: dict[str, np.ndarray]  # channel x interval rows
+    pools: dict[str, np.ndarray]  # pool x interval rows
+    totals: dict[str, float]  # whole centre
+    channel_totals: list[dict[str, float]]  # one per channel
     n_contacts: int
     record_bytes: int
 
 
 @dataclass(frozen=True)
 class RunResult:
-    scenario: Scenario
+    centre: Centre
     settings: RunSettings
     replications: list[ReplicationResult]
     reference: dict[str, Any] | None
     estimates: dict[str, Estimate] = field(default_factory=dict)
+    channel_estimates: list[dict[str, Estimate]] = field(default_factory=list)
+    scenario: Scenario | None = None  # the single-queue form, when the run came from one
+    start: datetime | None = None  # calendar start of the horizon, for labels
 
-    def interval_means(self) -> dict[str, np.ndarray]:
-        """Per-interval metrics averaged over replications (NaN-aware)."""
+    def _means(self, attr: str, columns: tuple[str, ...]) -> dict[str, np.ndarray]:
         out = {}
-        for col in INTERVAL_COLUMNS:
-            stack = np.vstack([r.intervals[col] for r in self.replications])
-            with np.errstate(all="ignore"):
-                valid = ~np.isnan(stack)
-                n = valid.sum(axis=0)
-                s = np.where(valid, stack, 0.0).sum(axis=0)
-                out[col] = np.where(n > 0, s / np.maximum(n, 1), np.nan)
+        for col in columns:
+            stack = np.vstack([getattr(r, attr)[col] for r in self.replications])
+            valid = ~np.isnan(stack)
+            n = valid.sum(axis=0)
+            s = np.where(valid, stack, 0.0).sum(axis=0)
+            out[col] = np.where(n > 0, s / np.maximum(n, 1), np.nan)
         return out
 
+    def interval_means(self) -> dict[str, np.ndarray]:
+        """Per channel x interval metrics averaged over replications (NaN-aware)."""
+        return self._means("intervals", INTERVAL_COLUMNS)
 
-def run_replication(
-    scenario: Scenario, settings: RunSettings, replication: int
-) -> ReplicationResult:
+    def pool_means(self) -> dict[str, np.ndarray]:
+        return self._means("pools", POOL_COLUMNS)
+
+
+def run_replication(centre: Centre, settings: RunSettings, replication: int) -> ReplicationResult:
     """One independent replication; its random streams depend only on (seed, replication)."""
-    centre = scenario.to_centre()
     streams = RandomStreams(settings.seed, replication)
     records = simulate(centre, sample_customers(centre, streams), streams)
-    intervals = interval_metrics(
-        scenario, records, settings.warmup_s, required_agents_function(scenario)
+    intervals = interval_metrics(centre, records, settings.warmup_s)
+    totals = total_metrics(centre, records, settings.warmup_s, intervals)
+    per_channel = [
+        total_metrics(centre, records, settings.warmup_s, intervals, c)
+        for c in range(len(centre.channels))
+    ]
+    return ReplicationResult(
+        replication,
+        intervals,
+        pool_metrics(centre, records),
+        totals,
+        per_channel,
+        len(records),
+        records.nbytes,
     )
-    totals = total_metrics(scenario, records, settings.warmup_s, intervals)
-    return ReplicationResult(replication, intervals, totals, len(records), records.nbytes)
 
 
 def run(
-    scenario: Scenario, settings: RunSettings, progress: Callable[[int, int], None] | None = None
+    centre: Centre,
+    settings: RunSettings,
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    scenario: Scenario | None = None,
+    start: datetime | None = None,
 ) -> RunResult:
-    """All replications of a scenario. Results do not depend on ``n_jobs``: each replication
-    has its own seeds, and they are collected in replication order."""
+    """All replications. Results do not depend on ``n_jobs``: each replication has its own
+    seeds, and they are collected in replication order."""
     reps = settings.replications
+    results: list[ReplicationResult] = []
     if settings.n_jobs == 1 or reps == 1:
-        results = []
         for r in range(reps):
-            results.append(run_replication(scenario, settings, r))
+            results.append(run_replication(centre, settings, r))
             if progress:
                 progress(r + 1, reps)
     else:
         parallel = Parallel(n_jobs=settings.n_jobs, return_as="generator")
-        results = []
-        for res in parallel(delayed(run_replication)(scenario, settings, r) for r in range(reps)):
+        for res in parallel(delayed(run_replication)(centre, settings, r) for r in range(reps)):
             results.append(res)
             if progress:
                 progress(len(results), reps)
     estimates = {k: estimate([r.totals[k] for r in results]) for k in TOTAL_KEYS}
-    return RunResult(scenario, settings, results, erlang_reference(scenario), estimates)
+    by_channel = [
+        {k: estimate([r.channel_totals[c][k] for r in results]) for k in TOTAL_KEYS}
+        for c in range(len(centre.channels))
+    ]
+    reference = erlang_reference(scenario) if scenario is not None else None
+    return RunResult(centre, settings, results, reference, estimates, by_channel, scenario, start)
+
+
+def run_scenario(
+    scenario: Scenario, settings: RunSettings, progress: Callable[[int, int], None] | None = None
+) -> RunResult:
+    """A single-queue scenario, run as a one-channel centre, with its Erlang reference."""
+    return run(scenario.to_centre(), settings, progress, scenario=scenario)

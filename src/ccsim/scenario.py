@@ -125,7 +125,7 @@ class RunSettings:
     plots: bool
 
 
-def _as_dict(cfg: Any) -> dict[str, Any]:
+def as_dict(cfg: Any) -> dict[str, Any]:
     if isinstance(cfg, Mapping):
         return dict(cfg)
     try:  # an OmegaConf DictConfig
@@ -136,7 +136,7 @@ def _as_dict(cfg: Any) -> dict[str, Any]:
         raise ConfigError("config", type(cfg).__name__, "a mapping") from exc
 
 
-def _check_keys(d: Mapping[str, Any], allowed: tuple[str, ...], prefix: str) -> None:
+def check_keys(d: Mapping[str, Any], allowed: tuple[str, ...], prefix: str) -> None:
     for key in d:
         if key not in allowed:
             close = difflib.get_close_matches(str(key), allowed, n=1)
@@ -146,7 +146,7 @@ def _check_keys(d: Mapping[str, Any], allowed: tuple[str, ...], prefix: str) -> 
             )
 
 
-def _number(
+def number(
     d: Mapping[str, Any],
     key: str,
     prefix: str,
@@ -180,7 +180,7 @@ def distribution_from_config(raw: Any, prefix: str, *, allow_none: bool) -> Dist
     if not isinstance(raw, Mapping):
         raise ConfigError(prefix.rstrip("."), raw, "must be a mapping with a 'dist' key")
     d = {k: v for k, v in raw.items()}
-    _check_keys(d, _DIST_KEYS, prefix)
+    check_keys(d, _DIST_KEYS, prefix)
     name = d.get("dist")
     names = DISTRIBUTION_NAMES + (("none",) if allow_none else ())
     if name not in names:
@@ -226,12 +226,12 @@ def distribution_from_config(raw: Any, prefix: str, *, allow_none: bool) -> Dist
         if dist.mean_s <= 0:
             raise ConfigError(f"{prefix}values_s", values, "mean must be > 0")
         return dist
-    mean = _number(d, "mean_s", prefix, minimum=0.0, strict_min=True)
+    mean = number(d, "mean_s", prefix, minimum=0.0, strict_min=True)
     if name == "exponential":
         return Exponential(mean)
     if name == "deterministic":
         return Deterministic(mean)
-    cv = _number(d, "cv", prefix, minimum=0.0, strict_min=True)
+    cv = number(d, "cv", prefix, minimum=0.0, strict_min=True)
     return Lognormal(mean, cv) if name == "lognormal" else Gamma(mean, cv)
 
 
@@ -246,7 +246,7 @@ def _per_interval(
             f"give exactly one of {prefix}{scalar_key} or {prefix}{list_key}",
         )
     if scalar is not None:
-        v = _number(d, scalar_key, prefix, minimum=0.0, integer=integer)
+        v = number(d, scalar_key, prefix, minimum=0.0, integer=integer)
         return np.full(n, v, dtype=np.int64 if integer else np.float64)
     if not isinstance(series, (list, tuple)) or len(series) != n:
         length = len(series) if isinstance(series, (list, tuple)) else "not a list"
@@ -256,7 +256,7 @@ def _per_interval(
             f"must list one value per interval: {n} values for this horizon",
         )
     out = [
-        _number({f"{list_key}[{i}]": v}, f"{list_key}[{i}]", prefix, minimum=0.0, integer=integer)
+        number({f"{list_key}[{i}]": v}, f"{list_key}[{i}]", prefix, minimum=0.0, integer=integer)
         for i, v in enumerate(series)
     ]
     return np.asarray(out, dtype=np.int64 if integer else np.float64)
@@ -265,8 +265,8 @@ def _per_interval(
 def scenario_from_config(raw: Any) -> Scenario:
     """Validate a raw scenario mapping (``cfg.scenario``) and build a :class:`Scenario`."""
     p = "scenario."
-    d = _as_dict(raw)
-    _check_keys(d, _SCENARIO_KEYS, p)
+    d = as_dict(raw)
+    check_keys(d, _SCENARIO_KEYS, p)
     d = {**asdict(ScenarioConf()), **d}  # the schema is the one place defaults live
     interval_min = d.get("interval_min", 30)
     if interval_min not in ALLOWED_INTERVAL_MIN or isinstance(interval_min, bool):
@@ -276,7 +276,7 @@ def scenario_from_config(raw: Any) -> Scenario:
             f"allowed: {', '.join(map(str, ALLOWED_INTERVAL_MIN))}",
         )
     interval_s = 60.0 * interval_min
-    horizon_h = _number(d, "horizon_h", p, minimum=0.0, strict_min=True)
+    horizon_h = number(d, "horizon_h", p, minimum=0.0, strict_min=True)
     horizon_s = 3600.0 * horizon_h
     if horizon_s < interval_s:
         raise ConfigError(
@@ -292,7 +292,7 @@ def scenario_from_config(raw: Any) -> Scenario:
     n = int(round(n))
     rate_per_h = _per_interval(d, "arrival_rate_per_h", "arrival_profile_per_h", n, False, p)
     agents = _per_interval(d, "agents", "agents_per_interval", n, True, p)
-    shrinkage = _number(d, "shrinkage", p, minimum=0.0, maximum=1.0, strict_max=True)
+    shrinkage = number(d, "shrinkage", p, minimum=0.0, maximum=1.0, strict_max=True)
     on_phone = np.floor(agents * (1.0 - shrinkage) + 0.5).astype(np.int64)
     busy_no_agents = np.flatnonzero((rate_per_h > 0) & (on_phone == 0))
     if busy_no_agents.size:
@@ -310,9 +310,9 @@ def scenario_from_config(raw: Any) -> Scenario:
     patience = distribution_from_config(d.get("patience"), f"{p}patience.", allow_none=True)
     waiting_room = d.get("waiting_room")
     if waiting_room is not None:
-        waiting_room = _number(d, "waiting_room", p, minimum=0.0, integer=True)
-    target_answer_s = _number(d, "target_answer_s", p, minimum=0.0)
-    target_sl = _number(
+        waiting_room = number(d, "waiting_room", p, minimum=0.0, integer=True)
+    target_answer_s = number(d, "target_answer_s", p, minimum=0.0)
+    target_sl = number(
         d, "target_service_level", p, minimum=0.0, strict_min=True, maximum=1.0, strict_max=True
     )
     for key in ("name", "description", "channel"):
@@ -325,7 +325,7 @@ def scenario_from_config(raw: Any) -> Scenario:
         channel=d.get("channel", "voice"),
         horizon_s=horizon_s,
         interval_s=interval_s,
-        clock_start_h=_number(d, "clock_start_h", p, minimum=0.0, maximum=24.0, strict_max=True),
+        clock_start_h=number(d, "clock_start_h", p, minimum=0.0, maximum=24.0, strict_max=True),
         arrival_rate_per_s=rate_per_h / 3600.0,
         agents_scheduled=agents,
         agents_on_phone=on_phone,
@@ -341,15 +341,15 @@ def scenario_from_config(raw: Any) -> Scenario:
 def run_settings_from_config(raw: Any, scenario: Scenario) -> RunSettings:
     """Validate ``cfg.run``; the warm-up must leave at least one interval to measure."""
     p = "run."
-    d = _as_dict(raw)
-    _check_keys(d, _RUN_KEYS, p)
+    d = as_dict(raw)
+    check_keys(d, _RUN_KEYS, p)
     d = {**asdict(RunConf()), **d}
-    seed = _number(d, "seed", p, minimum=0.0, integer=True)
-    reps = _number(d, "replications", p, minimum=1.0, integer=True)
-    n_jobs = _number(d, "n_jobs", p, integer=True)
+    seed = number(d, "seed", p, minimum=0.0, integer=True)
+    reps = number(d, "replications", p, minimum=1.0, integer=True)
+    n_jobs = number(d, "n_jobs", p, integer=True)
     if n_jobs == 0 or n_jobs < -1:
         raise ConfigError(f"{p}n_jobs", n_jobs, "must be -1 (all cores) or a positive integer")
-    warmup_min = _number(d, "warmup_min", p, minimum=0.0)
+    warmup_min = number(d, "warmup_min", p, minimum=0.0)
     if warmup_min * 60.0 >= scenario.horizon_s - scenario.interval_s + 1e-9 and warmup_min > 0:
         raise ConfigError(
             f"{p}warmup_min",

@@ -8,11 +8,14 @@ it into typed model objects, so model code never reads a ``DictConfig``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import List, Optional
+from typing import Any, Dict, List, Optional
 
 from hydra.core.config_store import ConfigStore
 
-__all__ = ["DistributionConf", "ScenarioConf", "RunConf", "CCSimConf", "register_configs"]
+__all__ = [
+    "DistributionConf", "ScenarioConf", "ChannelConf", "IntentConf", "PoolConf", "BehaviourConf",
+    "CentreConf", "RunConf", "CCSimConf", "register_configs",
+]
 
 
 @dataclass
@@ -63,6 +66,111 @@ class ScenarioConf:
 
 
 @dataclass
+class ChannelConf:
+    """One channel of a multichannel centre.
+
+    ``mode``: sync (voice, chat: live, customers abandon after ``patience``) or async (email,
+    messaging: a backlog; ``patience`` is the customer's tolerance before chasing on the
+    behaviour's ``chaser_channel``). ``concurrency``: contacts one agent handles at once;
+    ``concurrency_factors[k-1]``: handle-time multiplier for an agent's k-th simultaneous contact.
+    Volume: ``daily_volume`` new contacts on an average day, shaped by ``intraday_profile``
+    (weights per interval of the day, or per hour: 24 values) and ``day_of_week`` (7 factors,
+    Monday first); or from the centre's ``forecast_csv``.
+    Target: answered within ``target_answer_s`` (sync) or responded within
+    ``target_response_h`` (async) for ``target_service_level`` of contacts.
+    """
+
+    mode: str = "sync"
+    concurrency: int = 1
+    concurrency_factors: Optional[List[float]] = None
+    handle_time: DistributionConf = field(
+        default_factory=lambda: DistributionConf(dist="exponential", mean_s=300.0)
+    )
+    patience: DistributionConf = field(default_factory=lambda: DistributionConf(dist="none"))
+    waiting_room: Optional[int] = None
+    daily_volume: float = 0.0
+    intraday_profile: Optional[List[float]] = None
+    day_of_week: Optional[List[float]] = None
+    target_answer_s: float = 20.0
+    target_response_h: float = 24.0
+    target_service_level: float = 0.8
+    priority: int = 0
+
+
+@dataclass
+class IntentConf:
+    """Why customers contact: ``share`` of each channel's volume (channel -> share; a channel's
+    shares are normalised), handle-time multiplier, first-contact resolution, priority."""
+
+    share: Dict[str, float] = field(default_factory=dict)
+    handle_factor: float = 1.0
+    fcr: float = 1.0
+    priority: int = 0
+
+
+@dataclass
+class PoolConf:
+    """Agents with the same skills.
+
+    ``skills``: channel -> {intent: proficiency (handle-time factor)}; intent ``"*"`` means all.
+    ``secondary``: skills used only for contacts that waited ``behaviour.overflow_s``.
+    Staffing: ``agents`` (constant), ``agents_per_interval`` (one value per interval of a day,
+    repeated daily, or one per interval of the horizon), or ``shifts`` (items ``{start: "HH:MM",
+    length_h, count, breaks: ["12:00+30"], days: [0..6]}``), or rows of the centre's
+    ``roster_csv``. ``shrinkage``: share of scheduled time not on the phone.
+    """
+
+    skills: Dict[str, Dict[str, float]] = field(default_factory=dict)
+    secondary: Dict[str, Dict[str, float]] = field(default_factory=dict)
+    agents: Optional[int] = None
+    agents_per_interval: Optional[List[int]] = None
+    shifts: Optional[List[Any]] = None
+    shrinkage: float = 0.0
+
+
+@dataclass
+class BehaviourConf:
+    """What customers do next. Switch matrices: from channel -> {to channel: share}; a channel
+    with no row stays on itself."""
+
+    retry_prob: Dict[str, float] = field(default_factory=dict)
+    retry_delay: DistributionConf = field(
+        default_factory=lambda: DistributionConf(dist="exponential", mean_s=600.0)
+    )
+    retry_switch: Dict[str, Dict[str, float]] = field(default_factory=dict)
+    repeat_delay: DistributionConf = field(
+        default_factory=lambda: DistributionConf(dist="exponential", mean_s=86400.0)
+    )
+    repeat_switch: Dict[str, Dict[str, float]] = field(default_factory=dict)
+    chaser_channel: Optional[str] = None
+    overflow_s: float = 60.0
+
+
+@dataclass
+class CentreConf:
+    """A multichannel contact centre over days to weeks.
+
+    ``start``: the horizon's first instant, ``YYYY-MM-DD HH:MM`` (sets weekdays and clock
+    labels). ``forecast_csv`` / ``roster_csv``: planners' files (docs/input_files.md); the
+    forecast replaces the channels' daily volumes and profiles, the roster the pools' staffing.
+    ``day_volume_cv``: over-dispersion, the coefficient of variation of a gamma day multiplier.
+    """
+
+    name: str = "centre"
+    description: str = ""
+    start: str = "2026-01-05 00:00"
+    horizon_days: float = 7.0
+    interval_min: int = 30
+    channels: Dict[str, ChannelConf] = field(default_factory=dict)
+    intents: Dict[str, IntentConf] = field(default_factory=dict)
+    pools: Dict[str, PoolConf] = field(default_factory=dict)
+    behaviour: BehaviourConf = field(default_factory=BehaviourConf)
+    forecast_csv: Optional[str] = None
+    roster_csv: Optional[str] = None
+    day_volume_cv: float = 0.0
+
+
+@dataclass
 class RunConf:
     """How to run a scenario: seeds, replications, parallelism, warm-up, outputs."""
 
@@ -75,7 +183,10 @@ class RunConf:
 
 @dataclass
 class CCSimConf:
-    scenario: ScenarioConf = field(default_factory=ScenarioConf)
+    """Exactly one of ``scenario`` (a single queue) and ``centre`` (multichannel) is set."""
+
+    scenario: Optional[ScenarioConf] = None
+    centre: Optional[CentreConf] = None
     run: RunConf = field(default_factory=RunConf)
 
 
