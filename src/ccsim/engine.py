@@ -34,6 +34,7 @@ _HANDLED = int(Outcome.HANDLED)
 _ABANDONED = int(Outcome.ABANDONED)
 _BLOCKED = int(Outcome.BLOCKED)
 _CHUNK = 4096
+_ELSEWHERE = -2  # _next_contact: better work waits on another channel
 
 
 class _At(Event):
@@ -107,8 +108,7 @@ class _Centre:
         self.n_waiting = [0] * n_ch
         prio = [(chans[c].priority, intents[j].priority) for c in range(n_ch) for j in range(n_in)]
         # For each pool: the queues it serves, best priority first, and the handle-time factor.
-        self.pool_queues: list[list[tuple[deque[int], int]]] = []
-        self.pool_queues_by_channel: list[list[list[tuple[deque[int], int]]]] = []
+        self.pool_queues: list[list[tuple[deque[int], int, tuple[int, int, int]]]] = []
         self.prof = [[1.0] * (n_ch * n_in) for _ in range(n_pool)]
         self.primary_pools: list[list[int]] = [[] for _ in range(n_ch * n_in)]
         self.secondary_pools: list[list[int]] = [[] for _ in range(n_ch * n_in)]
@@ -124,15 +124,16 @@ class _Centre:
                     self.primary_pools[key].append(p)
                     entries.append((prio[key], 0, key, self.queue[key]))
             entries.sort(key=lambda e: (-e[0][0], -e[0][1], e[1], e[2]))
-            self.pool_queues.append([(q, key) for _, _, key, q in entries])
-            self.pool_queues_by_channel.append(
-                [[(q, key) for _, _, key, q in entries if key // n_in == c] for c in range(n_ch)]
-            )
+            # Rank: channel priority, intent priority, then own (primary) work before overflow.
+            self.pool_queues.append([(q, key, (pr[0], pr[1], -sec)) for pr, sec, key, q in entries])
         self.has_overflow = [bool(self.secondary_pools[k]) for k in range(n_ch * n_in)]
         # Handle time = drawn base x intent factor x pool proficiency (x concurrency factor).
+        # A channel of concurrency 1 always has its first factor: folded in here, not per start.
         self.factor = [
             [
-                self.prof[p][c * n_in + j] * intents[j].handle_factor
+                self.prof[p][c * n_in + j]
+                * intents[j].handle_factor
+                * (chans[c].concurrency_factors[0] if chans[c].concurrency == 1 else 1.0)
                 for c in range(n_ch)
                 for j in range(n_in)
             ]
@@ -175,6 +176,15 @@ class _Centre:
         self.retry_cdf = np.cumsum(b.retry_switch, axis=1).tolist()
         self.repeat_cdf = np.cumsum(b.repeat_switch, axis=1).tolist()
         self.has_repeats = any(f < 1.0 for f in self.fcr) and b.repeat_delay is not None
+        # next_open[c][k]: the first interval >= k in which channel c expects arrivals.
+        self.n_intervals = centre.n_intervals
+        is_open = centre.rate_per_s.sum(axis=1) > 0
+        self.next_open = []
+        for c in range(n_ch):
+            nxt = np.full(centre.n_intervals + 1, centre.n_intervals, dtype=np.int64)
+            for k in range(centre.n_intervals - 1, -1, -1):
+                nxt[k] = k if is_open[c, k] else nxt[k + 1]
+            self.next_open.append(nxt.tolist())
         self._new_handle = [
             _Draws(
                 lambda n, ch=ch: ch.handle_time.sample(
@@ -227,11 +237,15 @@ class _Centre:
                     return next(iter(part))
         return -1
 
-    def _next_contact(self, a: int, c: int | None) -> int:
+    def _next_contact(self, a: int, open_channel: int | None) -> int:
         """The waiting contact agent ``a`` should take: best priority, then longest waiting.
-        ``c`` restricts to one channel (an agent already busy with chats takes only chats)."""
-        p = self.agent_pool[a]
-        queues = self.pool_queues[p] if c is None else self.pool_queues_by_channel[p][c]
+
+        An agent with contacts open on ``open_channel`` (chats) can only add more of the same;
+        if the best waiting contact is on another channel it returns ``_ELSEWHERE`` and the
+        agent drains its open chats before switching (otherwise agents who overflow into chat
+        would never come back to their own queue). ``-1``: nothing waiting.
+        """
+        queues = self.pool_queues[self.agent_pool[a]]
         state = self.state
         if len(queues) == 1:  # a single-skill pool: plain FIFO
             q = queues[0][0]
@@ -241,21 +255,23 @@ class _Centre:
                     return i
             return -1
         best_q: deque[int] | None = None
+        best_key = -1
         best_t = 0.0
         best_prio = None
-        arrival, prio_of = self.arrival, self.prio_of
-        for q, key in queues:
+        arrival = self.arrival
+        for q, key, pr in queues:
             while q and state[q[0]] != _WAITING:
                 q.popleft()  # answered elsewhere or abandoned: lazy removal
             if q:
-                pr = prio_of[key]
                 if best_q is not None and pr < best_prio:
                     break  # queues are sorted by priority: nothing better below
                 t = arrival[q[0]]
                 if best_q is None or t < best_t:
-                    best_q, best_t, best_prio = q, t, pr
+                    best_q, best_key, best_t, best_prio = q, key, t, pr
         if best_q is None:
             return -1
+        if open_channel is not None and best_key // self.n_in != open_channel:
+            return _ELSEWHERE
         return best_q.popleft()
 
     def _start(self, i: int, a: int, now: float) -> None:
@@ -357,8 +373,9 @@ class _Centre:
         if j >= 0:
             self.n_waiting[c] -= 1
             self._start(j, a, now)
-        else:
-            self.partial[p][c][a] = None
+        elif j == -1:
+            self.partial[p][c][a] = None  # free slot: new chats may be routed here
+        # else better work waits on another channel: take no more chats, drain, then switch
 
     def _take_work(self, a: int, c: int | None, now: float) -> None:
         """A fully idle agent takes the best waiting contact, or joins the idle line."""
@@ -371,6 +388,8 @@ class _Centre:
             while self.n_active[a] < self.conc[cj]:
                 j2 = self._next_contact(a, cj)
                 if j2 < 0:
+                    if j2 == _ELSEWHERE:
+                        self.partial[self.agent_pool[a]][cj].pop(a, None)
                     break
                 self.n_waiting[cj] -= 1
                 self._start(j2, a, now)
@@ -394,9 +413,7 @@ class _Centre:
         """An async customer still unanswered after their tolerance chases on the chaser channel."""
         i = event._value
         if self.state[i] == _WAITING and self.chaser is not None:
-            self._create(
-                self.chaser, self.intent[i], self.customer[i], ContactKind.CHASER, self.env._now
-            )
+            self._come_back(self.chaser, i, ContactKind.CHASER, 0.0)
 
     def _follow_up(self, i: int, delay: _Draws | None, cdf: list[list[float]], kind: int) -> None:
         if delay is None:
@@ -406,7 +423,31 @@ class _Centre:
         to = 0
         while to < len(row) - 1 and u >= row[to]:
             to += 1
-        _At(self.env, delay(), (to, self.intent[i], self.customer[i], kind), self._on_follow_up)
+        self._come_back(to, i, kind, delay())
+
+    def _come_back(self, c: int, i: int, kind: int, delay_s: float) -> None:
+        """Customer of contact ``i`` contacts again on channel ``c`` after ``delay_s``.
+
+        Customers do not call a closed line: a contact that would come while channel ``c`` has
+        no arrivals planned (outside opening hours) comes in the next open interval instead, at
+        the same offset within the interval; after the horizon it never arrives.
+        """
+        dt = self.centre.interval_s
+        t = self.env._now + delay_s
+        k = int(t // dt)
+        if k >= self.n_intervals:
+            return
+        k_open = self.next_open[c][k]
+        if k_open >= self.n_intervals:
+            return
+        if k_open != k:
+            t = k_open * dt + (t - k * dt)
+        _At(
+            self.env,
+            t - self.env._now,
+            (c, self.intent[i], self.customer[i], kind),
+            self._on_follow_up,
+        )
 
     def _on_follow_up(self, event: _At) -> None:
         c, j, cust, kind = event._value

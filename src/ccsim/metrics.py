@@ -285,12 +285,15 @@ def interval_metrics(
     edges = np.append(starts, centre.horizon_s)
     conc = np.array([ch.concurrency for ch in centre.channels], dtype=np.float64)
     weight = 1.0 / conc[records.channel]
-    busy_h = (
-        np.concatenate(
-            [busy_time_s(records, edges, records.channel == c, weight) for c in range(n_c)]
-        )
-        / 3600.0
-    )
+    n_p = len(centre.pools)
+    # busy[p, c, k]: agent-hours pool p spent on channel c in interval k.
+    busy = np.zeros((n_p, n_c, n_k))
+    for p in range(n_p):
+        in_pool = records.pool == p
+        for c in range(n_c):
+            busy[p, c] = busy_time_s(records, edges, in_pool & (records.channel == c), weight)
+    busy /= 3600.0
+    busy_h = busy.sum(axis=0).ravel()
     mean_handle = np.array(
         [
             [ch.handle_time.mean_s * it.handle_factor for it in centre.intents]
@@ -331,7 +334,11 @@ def interval_metrics(
     offered = count(np.ones(len(records), dtype=bool))
     decided = count(f.decided)
     kind = records.kind
-    staffed_h = agents_on * dt / 3600.0
+    # Staffed time split between channels as the pools actually spent it (planned workload
+    # shares where a pool was idle), so a channel's occupancy is its agents' real occupancy.
+    pool_busy = busy.sum(axis=1, keepdims=True)
+    spent = np.where(pool_busy > 0, busy / np.where(pool_busy > 0, pool_busy, 1.0), share)
+    staffed_h = (spent * on_phone).sum(axis=0) * dt / 3600.0
     cols: dict[str, np.ndarray] = {
         "channel": np.repeat(np.arange(n_c, dtype=np.float64), n_k),
         "interval": np.tile(np.arange(n_k, dtype=np.float64), n_c),

@@ -68,8 +68,10 @@ def plot_demand_delta(result: RunResult, path: Path) -> Path:
         ax.step(xs, cap, where="post", color="black", lw=1.2, label="capacity")
         ax.step(xs, _steps(req * on_share), where="post", color="gray", ls=":", lw=1,
                 label="capacity the SL target needs")
-        ax.fill_between(xs, cap, demand, step="post", where=demand > cap, color="tab:red",
-                        alpha=0.35, label="deficit (demand delta > 0)")
+        # Each interval as its own rectangle: fill_between's ``where`` with steps drops edges.
+        x2, d2, c2 = np.repeat(xs, 2)[1:-1], np.repeat(demand[:-1], 2), np.repeat(cap[:-1], 2)
+        ax.fill_between(x2, c2, d2, where=d2 > c2, color="tab:red", alpha=0.35, lw=0,
+                        label="deficit (demand delta > 0)")
         ax.set_ylabel("agent-h / interval")
         ax.set_title(f"{ch.name} ({ch.mode})", loc="left", fontsize=10)
         if ci == 0:
