@@ -15,7 +15,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from .errors import ConfigError
-from .forecast import read_forecast_csv
+from .forecast import Forecast, read_forecast_csv
 from .model import ASYNC, SYNC, BehaviourSpec, Centre, ChannelSpec, IntentSpec, PoolSpec, SkillSpec
 from .roster import agents_per_interval, read_roster_csv, shifts_from_config
 from .scenario import ALLOWED_INTERVAL_MIN, as_dict, check_keys, distribution_from_config, number
@@ -150,6 +150,25 @@ def _channel(name: str, raw: Any) -> tuple[ChannelSpec, dict[str, Any]]:
     return spec, d
 
 
+def _forecast_handle_scale(
+    fc: Forecast, rate: np.ndarray, channels: Any, intents: Any
+) -> np.ndarray | None:
+    """[c, j] factors that make the simulated mean handle time the forecast's volume-weighted
+    mean AHT over the horizon, where the forecast gives ``aht_s`` (None: nowhere)."""
+    aht = fc.aht_s[:, :, : rate.shape[2]]
+    if fc.intents is None:  # channel-level AHT applies to every intent of the channel
+        aht = np.repeat(aht[:, :1, :], rate.shape[1], axis=1)
+    given = ~np.isnan(aht) & (rate > 0)
+    if not given.any():
+        return None
+    scale = np.ones(rate.shape[:2])
+    for c, j in zip(*np.nonzero(given.any(axis=2)), strict=True):
+        g = given[c, j]
+        planned = channels[c].handle_time.mean_s * intents[j].handle_factor
+        scale[c, j] = float(np.dot(rate[c, j][g], aht[c, j][g]) / rate[c, j][g].sum()) / planned
+    return scale
+
+
 def centre_from_config(raw: Any, *, base_dir: Path | None = None) -> tuple[Centre, CentreInfo]:
     """Validate ``cfg.centre`` and build the model. Relative CSV paths resolve from ``base_dir``
     (the directory ccsim was started in)."""
@@ -207,6 +226,7 @@ def centre_from_config(raw: Any, *, base_dir: Path | None = None) -> tuple[Centr
 
     # -- demand ---------------------------------------------------------------------------
     rate = np.zeros((len(ch_names), len(it_names), n_k))
+    handle_scale = None
     base_dir = base_dir or Path.cwd()
     forecast_path = d["forecast_csv"]
     if forecast_path:
@@ -227,6 +247,7 @@ def centre_from_config(raw: Any, *, base_dir: Path | None = None) -> tuple[Centr
         if fc.intents is None:  # channel totals: split by the intents' shares
             vol = vol[:, :1, :] * shares[:, :, None]
         rate[:, :, k0:k1] = vol / interval_s
+        handle_scale = _forecast_handle_scale(fc, rate[:, :, k0:k1], channels, intents)
     else:
         weekday0 = start.weekday()
         for c, (spec, cd) in enumerate(built):
@@ -392,5 +413,6 @@ def centre_from_config(raw: Any, *, base_dir: Path | None = None) -> tuple[Centr
         behaviour=behaviour,
         rate_per_s=rate,
         day_volume_cv=cv,
+        handle_scale=handle_scale,
     )
     return centre, CentreInfo(start=start)

@@ -129,10 +129,12 @@ class _Centre:
         self.has_overflow = [bool(self.secondary_pools[k]) for k in range(n_ch * n_in)]
         # Handle time = drawn base x intent factor x pool proficiency (x concurrency factor).
         # A channel of concurrency 1 always has its first factor: folded in here, not per start.
+        scale = np.ones((n_ch, n_in)) if centre.handle_scale is None else centre.handle_scale
         self.factor = [
             [
                 self.prof[p][c * n_in + j]
                 * intents[j].handle_factor
+                * float(scale[c, j])
                 * (chans[c].concurrency_factors[0] if chans[c].concurrency == 1 else 1.0)
                 for c in range(n_ch)
                 for j in range(n_in)

@@ -179,12 +179,10 @@ def required_agents(centre: Centre, c: int, rate_per_s: float) -> tuple[int, int
         return 0, 0
     ch = centre.channels[c]
     weights = centre.rate_per_s[c].sum(axis=1)
-    factor = (
-        float(np.dot(weights, [it.handle_factor for it in centre.intents]) / weights.sum())
-        if weights.sum() > 0
-        else 1.0
+    means = centre.mean_handle_s()[c]
+    aht = (
+        float(np.dot(weights, means) / weights.sum()) if weights.sum() > 0 else float(means.mean())
     )
-    aht = ch.handle_time.mean_s * factor
     pools = [p for p in centre.pools if any(s.channel == c and not s.secondary for s in p.skills)]
     heads = np.array([p.agents_scheduled.sum() for p in pools], dtype=np.float64)
     shr = [p.shrinkage for p in pools]
@@ -294,12 +292,7 @@ def interval_metrics(
             busy[p, c] = busy_time_s(records, edges, in_pool & (records.channel == c), weight)
     busy /= 3600.0
     busy_h = busy.sum(axis=0).ravel()
-    mean_handle = np.array(
-        [
-            [ch.handle_time.mean_s * it.handle_factor for it in centre.intents]
-            for ch in centre.channels
-        ]
-    )
+    mean_handle = centre.mean_handle_s()
     workload = (centre.rate_per_s * mean_handle[:, :, None]).sum(axis=1) * dt / 3600.0
     workload /= conc[:, None]
     share = _allocation(centre, workload)

@@ -111,6 +111,19 @@ class Centre:
     behaviour: BehaviourSpec
     rate_per_s: np.ndarray
     day_volume_cv: float = 0.0
+    # handle_scale[c, j] multiplies handle times of (channel c, intent j); set from a forecast's
+    # aht_s column so the simulated mean matches the planners' AHT. None: all 1.
+    handle_scale: np.ndarray | None = None
+
+    def mean_handle_s(self) -> np.ndarray:
+        """[c, j]: planned mean handle time (before pool proficiency and concurrency)."""
+        base = np.array(
+            [
+                [ch.handle_time.mean_s * it.handle_factor for it in self.intents]
+                for ch in self.channels
+            ]
+        )
+        return base if self.handle_scale is None else base * self.handle_scale
 
     @property
     def n_intervals(self) -> int:

@@ -1,0 +1,110 @@
+"""Planners' forecast and roster files through the ``ccsim`` command: malformed files stop the
+run with one line naming file, line and column (exit status 2); good files drive the model."""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pytest
+
+from ccsim.cli import main
+from ccsim.job import run_job, validate_config
+
+HEADER = "interval_start,channel,intent,volume,aht_s\n"
+GOOD = [
+    "2026-01-05 08:00,voice,billing,40,450\n",
+    "2026-01-05 08:30,voice,technical,30,\n",
+    "2026-01-05 09:00,chat,billing,12,600\n",
+]
+
+FORECAST_CASES = {
+    "missing column": ("interval_start,channel,intent\n2026-01-05 08:00,voice,billing\n",
+                       1, "volume"),
+    "negative volume": (HEADER + GOOD[0] + "2026-01-05 08:30,voice,billing,-4,\n", 3, "volume"),
+    "unknown channel": (HEADER + GOOD[0] + "2026-01-05 08:30,fax,billing,4,\n", 3, "channel"),
+    "unknown intent": (HEADER + GOOD[0] + "2026-01-05 08:30,voice,refund,4,\n", 3, "intent"),
+    "overlapping interval": (HEADER + GOOD[0] + GOOD[0], 3, "interval_start"),
+    "misaligned interval": (HEADER + "2026-01-05 08:10,voice,billing,4,\n", 2, "interval_start"),
+    "bad timestamp": (HEADER + "05/01/2026 08:00,voice,billing,4,\n", 2, "interval_start"),
+}
+
+ROSTER_HEADER = "pool,start,length_h,count,breaks\n"
+ROSTER_CASES = {
+    "missing column": ("pool,start\nvoice_team,2026-01-05 08:00\n", 1, "length_h"),
+    "bad timestamp": (ROSTER_HEADER + "voice_team,2026-01-05 8h,8,10,\n", 2, "start"),
+    "unknown pool": (ROSTER_HEADER + "night_team,2026-01-05 08:00,8,10,\n", 2, "pool"),
+}
+
+NO_SHIFTS = ["centre.pools.voice_team.shifts=null", "centre.pools.digital_team.shifts=null"]
+
+
+def _run_cli(args, monkeypatch, capsys, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "argv", ["ccsim", "scenario=small_centre", *args])
+    with pytest.raises(SystemExit) as exc:
+        main()
+    return exc.value.code, capsys.readouterr().err
+
+
+@pytest.mark.parametrize("case", list(FORECAST_CASES))
+def test_malformed_forecast_exits_2_naming_file_line_column(case, monkeypatch, capsys, tmp_path):
+    text, line, column = FORECAST_CASES[case]
+    path = tmp_path / "forecast.csv"
+    path.write_text(text)
+    code, err = _run_cli([f"centre.forecast_csv={path}"], monkeypatch, capsys, tmp_path)
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("ccsim: error: "), err
+    assert f"{path}:{line}:" in lines[0] and f"'{column}'" in lines[0], lines[0]
+
+
+@pytest.mark.parametrize("case", list(ROSTER_CASES))
+def test_malformed_roster_exits_2_naming_file_line_column(case, monkeypatch, capsys, tmp_path):
+    text, line, column = ROSTER_CASES[case]
+    path = tmp_path / "roster.csv"
+    path.write_text(text)
+    code, err = _run_cli([f"centre.roster_csv={path}", *NO_SHIFTS], monkeypatch, capsys,
+                         tmp_path)
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("ccsim: error: "), err
+    assert f"{path}:{line}:" in lines[0] and f"'{column}'" in lines[0], lines[0]
+
+
+def test_missing_file_is_a_clear_error(monkeypatch, capsys, tmp_path):
+    code, err = _run_cli(["centre.forecast_csv=nowhere.csv"], monkeypatch, capsys, tmp_path)
+    assert code == 2 and "nowhere.csv" in err and "Traceback" not in err
+
+
+def test_forecast_and_roster_drive_the_model(compose_cfg, tmp_path):
+    forecast = tmp_path / "forecast.csv"
+    forecast.write_text(HEADER + "".join(GOOD) + "2026-01-06 10:00,email,technical,9,\n")
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER_HEADER + "voice_team,2026-01-05 08:00,8,10,12:00+30\n"
+                      "digital_team,2026-01-05 08:00,8,4,\n"
+                      "digital_team,2026-01-06 08:00,8,2,\n")
+    cfg = compose_cfg("scenario=small_centre", f"centre.forecast_csv={forecast}",
+                      f"centre.roster_csv={roster}", *NO_SHIFTS, "run.replications=2",
+                      "run.plots=false")
+    job = validate_config(cfg)
+    c = job.centre
+    dt = c.interval_s
+    per_interval = c.rate_per_s * dt
+    ch = [x.name for x in c.channels]
+    it = [x.name for x in c.intents]
+    assert per_interval[ch.index("voice"), it.index("billing"), 16] == pytest.approx(40)
+    assert per_interval[ch.index("voice"), it.index("technical"), 17] == pytest.approx(30)
+    assert per_interval[ch.index("email"), it.index("technical"), 48 + 20] == pytest.approx(9)
+    assert per_interval.sum() == pytest.approx(40 + 30 + 12 + 9)
+    # Forecast AHTs rescale handle times: voice billing 450 s against a configured 300 s mean.
+    assert c.handle_scale[ch.index("voice"), it.index("billing")] == pytest.approx(1.5)
+    assert c.handle_scale[ch.index("voice"), it.index("technical")] == 1.0  # left empty
+    assert c.handle_scale[ch.index("chat"), it.index("billing")] == pytest.approx(1.0)
+    voice_team = c.pools[[p.name for p in c.pools].index("voice_team")]
+    # 10 agents 08:00-16:00 with a 30-min break at 12:00, 30% shrinkage -> 7 on the phone.
+    assert voice_team.agents_scheduled[16] == 10 and voice_team.agents_scheduled[24] == 0
+    assert voice_team.agents_on_phone[16] == 7
+    res = run_job(cfg, tmp_path / "out")
+    assert res.estimates["new"].mean > 0
+    assert np.isfinite(res.estimates["offered"].mean)
