@@ -13,8 +13,15 @@ patience 2). Three implementations, alternating, ``--repeats`` times each:
   ``yield request | timeout(patience)``.
 
 All three draw their random numbers the same way (numpy, vectorised), so the comparison is
-about the event loop. Prints contacts per second (median over repeats) and, last,
-``ratio ccsim/heapq: X.XX``: ccsim's median run time divided by heapq's (lower is better).
+about the event loop.
+
+A second workload runs the default one-week omnichannel centre (``scenario=default_week``:
+four channels, intents, pools on shifts, retries, repeats and chasers) through the same engine,
+one replication per repeat, and reports its contacts per second against the single-queue
+figure of the same run, and the bytes of per-contact records per contact.
+
+Prints contacts per second (median over repeats) and, last, ``ratio ccsim/heapq: X.XX``:
+ccsim's median run time divided by heapq's (lower is better).
 """
 
 from __future__ import annotations
@@ -132,6 +139,28 @@ def run_simpy_process(seed: int, horizon_min: float) -> tuple[int, int]:
     return len(arrival), abandoned
 
 
+def week_centre():  # type: ignore[no-untyped-def]
+    """The default one-week centre, composed exactly as ``ccsim scenario=default_week`` does."""
+    from hydra import compose, initialize_config_module
+    from hydra.core.global_hydra import GlobalHydra
+
+    from ccsim.job import validate_config
+    from ccsim.schema import register_configs
+
+    register_configs()
+    GlobalHydra.instance().clear()
+    with initialize_config_module(config_module="ccsim.conf", version_base="1.3"):
+        cfg = compose(config_name="config", overrides=["scenario=default_week"])
+    GlobalHydra.instance().clear()
+    return validate_config(cfg).centre
+
+
+def run_week(centre, seed: int) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    streams = RandomStreams(seed)
+    records = simulate(centre, sample_customers(centre, streams), streams)
+    return len(records), records.nbytes
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=5)
@@ -139,7 +168,13 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
     horizon_min = float(np.ceil(args.contacts / LAM / 60.0) * 60.0)  # whole hours
-    impls = {"heapq": run_heapq, "ccsim": run_ccsim, "simpy-process": run_simpy_process}
+    week = week_centre()
+    impls = {
+        "heapq": run_heapq,
+        "ccsim": run_ccsim,
+        "simpy-process": run_simpy_process,
+        "ccsim-week": lambda seed, _h: run_week(week, seed),
+    }
     times: dict[str, list[float]] = {k: [] for k in impls}
     counts: dict[str, tuple[int, int]] = {}
     for rep in range(args.repeats):
@@ -151,13 +186,25 @@ def main() -> None:
         f"M/M/c+M: c={C} lambda={LAM:g} mu={MU:g} theta={THETA:g} per minute, "
         f"horizon {horizon_min:g} min, {args.repeats} repeats (median)"
     )
-    for name in impls:
+    for name in ("heapq", "ccsim", "simpy-process"):
         n, ab = counts[name]
         med = statistics.median(times[name])
         print(
             f"{name:>14}: {n / med:>10,.0f} contacts/s  ({med:.3f} s for {n:,} contacts, "
             f"abandoned {ab / n:.2%})"
         )
+    n_week, week_bytes = counts["ccsim-week"]
+    week_rate = n_week / statistics.median(times["ccsim-week"])
+    single_rate = counts["ccsim"][0] / statistics.median(times["ccsim"])
+    print(
+        f"{'ccsim-week':>14}: {week_rate:>10,.0f} contacts/s  (default_week: {n_week:,} "
+        f"contacts, {len(week.channels)} channels, {len(week.pools)} pools)"
+    )
+    print(
+        f"ratio single-queue/week contacts per second: {single_rate / week_rate:.2f} "
+        "(target <= 1.5)"
+    )
+    print(f"record bytes per contact (week): {week_bytes / n_week:.1f} (target <= 64)")
     for name in ("simpy-process",):
         print(
             f"ratio {name}/heapq: "

@@ -13,8 +13,16 @@ import pytest
 
 from ccsim.job import run_job
 
-FILES = ("summary.json", "intervals.csv", "pools.csv", "replications.csv", "report.md",
-         "demand_delta.png", "service_level.png", "occupancy.png")
+FILES = (
+    "summary.json",
+    "intervals.csv",
+    "pools.csv",
+    "replications.csv",
+    "report.md",
+    "demand_delta.png",
+    "service_level.png",
+    "occupancy.png",
+)
 
 
 def _ccsim(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -95,12 +103,14 @@ def test_parallel_and_serial_jobs_write_the_same_results(compose_cfg, tmp_path):
         ).read_bytes()
 
 
-@pytest.mark.parametrize("preset", ["default_day", "erlang_b", "erlang_c", "erlang_a"])
+@pytest.mark.parametrize(
+    "preset", ["default_week", "small_centre", "default_day", "erlang_b", "erlang_c", "erlang_a"]
+)
 def test_every_preset_composes_and_runs(compose_cfg, tmp_path, preset):
     cfg = compose_cfg(f"scenario={preset}", "run.replications=2", "run.plots=false", "run.n_jobs=1")
     res = run_job(cfg, tmp_path)
     assert res.estimates["offered"].mean > 0
-    if preset != "default_day":
+    if preset.startswith("erlang"):
         assert res.reference is not None
 
 
@@ -119,3 +129,25 @@ def test_multirun_sweep(tmp_path):
     assert proc.returncode == 0, proc.stderr
     for job in ("0", "1"):
         assert (tmp_path / "sweep" / job / "summary.json").exists()
+
+
+def test_plain_ccsim_runs_the_one_week_omnichannel_centre(tmp_path):
+    proc = _ccsim("run.replications=2", "hydra.run.dir=week", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    out = tmp_path / "week"
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["centre"]["name"] == "default_week"
+    names = [c["name"] for c in summary["centre"]["channels"]]
+    assert {"voice", "chat", "email", "messaging"} <= set(names)
+    modes = {c["name"]: c["mode"] for c in summary["centre"]["channels"]}
+    assert modes["voice"] == "sync" and modes["email"] == "async"
+    assert summary["centre"]["horizon_h"] == 168
+    rows = list(csv.DictReader((out / "intervals.csv").open()))
+    assert len(rows) == 336 * len(names)
+    assert {r["channel"] for r in rows} == set(names)
+    # Conservation per channel in the written outputs (means over replications).
+    for name, tot in summary["channels"].items():
+        parts = sum(tot[k]["mean"] for k in ("handled", "abandoned", "blocked", "in_system_at_end"))
+        assert tot["offered"]["mean"] == pytest.approx(parts), name
+    for name in FILES:
+        assert (out / name).exists(), name

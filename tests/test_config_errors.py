@@ -28,7 +28,24 @@ CASES = [
         ["scenario=erlang_a", "scenario.patience.mean_s=-3"],
         ["scenario.patience.mean_s", "-3", "> 0"],
     ),
-    (["scenario.shrinkage=1.5"], ["scenario.shrinkage", "1.5", "< 1"]),
+    (["scenario=default_day", "scenario.shrinkage=1.5"], ["scenario.shrinkage", "1.5", "< 1"]),
+    (["scenario.shrinkage=0.2"], ["scenario.shrinkage", "no 'scenario' section", "default_day"]),
+    (
+        ["centre.channels.voice.concurency=2"],
+        ["centre.channels.voice.concurency", "did you mean centre.channels.voice.concurrency"],
+    ),
+    (["centre.channels.voice.mode=live"], ["centre.channels.voice.mode", "live", "sync, async"]),
+    (["centre.intents.billing.fcr=1.5"], ["centre.intents.billing.fcr", "1.5", "<= 1"]),
+    (
+        ["centre.behaviour.chaser_channel=fax"],
+        ["centre.behaviour.chaser_channel", "fax", "voice, chat"],
+    ),
+    (["centre.channels.chat.concurrency=0"], ["centre.channels.chat.concurrency", "0", ">= 1"]),
+    (
+        ["centre.channels.voice.daily_volume=-10"],
+        ["centre.channels.voice.daily_volume", "-10", ">= 0"],
+    ),
+    (["centre.horizon_days=0.01"], ["centre.horizon_days", "0.01", "whole number"]),
     (
         ["scenario=erlang_c", "scenario.target_service_level=1.2"],
         ["scenario.target_service_level", "1.2", "< 1"],
@@ -58,7 +75,10 @@ CASES = [
     ),
     (["run.replications=0"], ["run.replications", "0", ">= 1"]),
     (["scenario=erlang_c", "scenario.agents=abc"], ["scenario.agents", "abc"]),
-    (["scenario.agents_per_interval=[1,2,3]"], ["scenario.agents_per_interval", "24 values"]),
+    (
+        ["scenario=default_day", "scenario.agents_per_interval=[1,2,3]"],
+        ["scenario.agents_per_interval", "24 values"],
+    ),
     (
         ["-m", "scenario=erlang_c", "scenario.agents=30,0"],
         ["scenario.agents", "0", "at least one agent"],

@@ -113,6 +113,28 @@ def _check_override_keys(overrides: list[str]) -> None:
             raise ConfigError(key, ov.get_value_element_as_str(), str(exc.args[0])) from None
 
 
+def _explain_compose_error(exc: BaseException, overrides: list[str]) -> str:
+    """Setting ``scenario.*`` on a multichannel preset (or ``centre.*`` on a single queue)
+    makes OmegaConf complain about a None root; say what actually went wrong."""
+    text = _one_line(exc)
+    if "NoneType" in text:
+        for ov in overrides:
+            key = ov.lstrip("+~").split("=", 1)[0]
+            root = key.split(".", 1)[0]
+            if root in ("scenario", "centre") and "." in key:
+                return (
+                    f"{ov}: the selected preset has no '{root}' section; {root}.* keys "
+                    f"belong to {_PRESET_KINDS[root]}"
+                )
+    return text
+
+
+_PRESET_KINDS = {
+    "scenario": "single-queue presets (scenario=default_day, erlang_b, erlang_c, erlang_a)",
+    "centre": "multichannel presets (scenario=default_week, small_centre)",
+}
+
+
 def _job_overrides(overrides: list[str]) -> list[list[str]]:
     """One override list per value of each sweep (others at their first value): every key and
     every swept value is checked without composing the whole cartesian product."""
@@ -172,7 +194,7 @@ def precheck(argv: list[str]) -> None:
                 try:
                     cfg = compose(config_name=config_name, overrides=overrides)
                 except Exception as exc:
-                    _fail(_one_line(exc))
+                    _fail(_explain_compose_error(exc, overrides))
                 try:
                     validate_config(cfg)
                 except (ConfigError, InputFileError) as exc:

@@ -14,6 +14,7 @@ the run (retries, repeats, chasers) are appended as they arrive.
 from __future__ import annotations
 
 from array import array
+from heapq import heappush
 from collections import deque
 from typing import Any
 
@@ -41,7 +42,9 @@ class _At(Event):
     """A timeout carrying a value and one callback: the lightest event SimPy runs.
 
     Like ``simpy.Timeout`` without its argument checks and with the callback list built at
-    once; delays here are durations drawn from non-negative distributions.
+    once; delays here are durations drawn from non-negative distributions. It pushes onto the
+    environment's event heap as ``Environment.schedule`` does (simpy 4's heap entry layout,
+    pinned in pyproject.toml).
     """
 
     __slots__ = ()
@@ -51,7 +54,8 @@ class _At(Event):
         self.callbacks = [callback]
         self._value = value
         self._ok = True
-        env.schedule(self, NORMAL, delay)
+        # Environment.schedule, inlined: the same heap entry, one method call less per event.
+        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), self))
 
 
 class _Draws:
@@ -85,7 +89,7 @@ class _Centre:
         self.customer = array("l", range(self.n_base))
         self.handle = array("d", customers.handle_s.tolist())
         self.patience = array("d", customers.patience_s.tolist())
-        self.resolve_u = array("f", customers.resolve_u.tolist())
+        self.resolve_u = array("d", customers.resolve_u.tolist())  # compared with FCR: no rounding
         self.answer = array("d", bytes(8 * self.n_base))
         self.end = array("d", bytes(8 * self.n_base))
         self.state = bytearray(self.n_base)
@@ -377,7 +381,8 @@ class _Centre:
             self._start(j, a, now)
         elif j == -1:
             self.partial[p][c][a] = None  # free slot: new chats may be routed here
-        # else better work waits on another channel: take no more chats, drain, then switch
+        else:  # better work waits on another channel: take no more chats, drain, then switch
+            self.partial[p][c].pop(a, None)
 
     def _take_work(self, a: int, c: int | None, now: float) -> None:
         """A fully idle agent takes the best waiting contact, or joins the idle line."""
@@ -386,18 +391,21 @@ class _Centre:
             self.n_waiting[self.channel[j]] -= 1
             self._start(j, a, now)
             # With spare concurrency, fill the remaining slots from the same channel.
-            cj = self.channel[j]
-            while self.n_active[a] < self.conc[cj]:
-                j2 = self._next_contact(a, cj)
-                if j2 < 0:
-                    if j2 == _ELSEWHERE:
-                        self.partial[self.agent_pool[a]][cj].pop(a, None)
-                    break
-                self.n_waiting[cj] -= 1
-                self._start(j2, a, now)
+            self._fill(a, self.channel[j], now)
         else:
             self.idle[self.agent_pool[a]].append(a)
             self.idle_since[a] = now
+
+    def _fill(self, a: int, c: int, now: float) -> None:
+        """Agent ``a``, with contacts open on ``c``, takes waiting ones into their free slots."""
+        while self.n_active[a] < self.conc[c]:
+            j = self._next_contact(a, c)
+            if j < 0:
+                if j == _ELSEWHERE:
+                    self.partial[self.agent_pool[a]][c].pop(a, None)
+                break
+            self.n_waiting[c] -= 1
+            self._start(j, a, now)
 
     def _on_patience_expired(self, event: _At) -> None:
         i = event._value
@@ -490,6 +498,7 @@ class _Centre:
                 c = self.agent_channel[a]
                 if self.n_active[a] < self.conc[c]:
                     self.partial[p][c][a] = None
+                    self._fill(a, c, now)  # chats may have queued since the cut
                 add -= 1
             for _ in range(add):
                 a = len(self.agent_pool)

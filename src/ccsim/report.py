@@ -148,8 +148,14 @@ def _report_md(result: RunResult, plot_names: list[str]) -> str:
         k = int(np.nanargmax(delta))
         day, clock = _when(result, iv["start_min"][k])
         lines.append(
-            f"Planned demand exceeds capacity by **{short:,.1f} agent-hours** in total "
-            f"({_ci(est['positive_demand_delta_h'], False)}); "
+            f"Planned demand exceeds capacity by **{short:,.1f} agent-hours** in total"
+            + (f" (95% CI {ci})" if (ci := _ci(est["positive_demand_delta_h"], False)) else "")
+            + (
+                " (channels netted within each interval; per channel below)"
+                if len(c.channels) > 1
+                else ""
+            )
+            + "; "
             f"{_pct(est['share_intervals_in_deficit'].mean)} of intervals are in deficit; the "
             f"peak is {delta[k]:,.2f} agent-hours in the interval starting {day} {clock}."
         )
