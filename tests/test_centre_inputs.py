@@ -19,8 +19,11 @@ GOOD = [
 ]
 
 FORECAST_CASES = {
-    "missing column": ("interval_start,channel,intent\n2026-01-05 08:00,voice,billing\n",
-                       1, "volume"),
+    "missing column": (
+        "interval_start,channel,intent\n2026-01-05 08:00,voice,billing\n",
+        1,
+        "volume",
+    ),
     "negative volume": (HEADER + GOOD[0] + "2026-01-05 08:30,voice,billing,-4,\n", 3, "volume"),
     "unknown channel": (HEADER + GOOD[0] + "2026-01-05 08:30,fax,billing,4,\n", 3, "channel"),
     "unknown intent": (HEADER + GOOD[0] + "2026-01-05 08:30,voice,refund,4,\n", 3, "intent"),
@@ -64,8 +67,7 @@ def test_malformed_roster_exits_2_naming_file_line_column(case, monkeypatch, cap
     text, line, column = ROSTER_CASES[case]
     path = tmp_path / "roster.csv"
     path.write_text(text)
-    code, err = _run_cli([f"centre.roster_csv={path}", *NO_SHIFTS], monkeypatch, capsys,
-                         tmp_path)
+    code, err = _run_cli([f"centre.roster_csv={path}", *NO_SHIFTS], monkeypatch, capsys, tmp_path)
     assert code == 2
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("ccsim: error: "), err
@@ -81,12 +83,19 @@ def test_forecast_and_roster_drive_the_model(compose_cfg, tmp_path):
     forecast = tmp_path / "forecast.csv"
     forecast.write_text(HEADER + "".join(GOOD) + "2026-01-06 10:00,email,technical,9,\n")
     roster = tmp_path / "roster.csv"
-    roster.write_text(ROSTER_HEADER + "voice_team,2026-01-05 08:00,8,10,12:00+30\n"
-                      "digital_team,2026-01-05 08:00,8,4,\n"
-                      "digital_team,2026-01-06 08:00,8,2,\n")
-    cfg = compose_cfg("scenario=small_centre", f"centre.forecast_csv={forecast}",
-                      f"centre.roster_csv={roster}", *NO_SHIFTS, "run.replications=2",
-                      "run.plots=false")
+    roster.write_text(
+        ROSTER_HEADER + "voice_team,2026-01-05 08:00,8,10,12:00+30\n"
+        "digital_team,2026-01-05 08:00,8,4,\n"
+        "digital_team,2026-01-06 08:00,8,2,\n"
+    )
+    cfg = compose_cfg(
+        "scenario=small_centre",
+        f"centre.forecast_csv={forecast}",
+        f"centre.roster_csv={roster}",
+        *NO_SHIFTS,
+        "run.replications=2",
+        "run.plots=false",
+    )
     job = validate_config(cfg)
     c = job.centre
     dt = c.interval_s

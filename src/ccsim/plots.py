@@ -55,23 +55,42 @@ def plot_demand_delta(result: RunResult, path: Path) -> Path:
     c, iv = result.centre, result.interval_means()
     n_k, n_c = c.n_intervals, len(c.channels)
     xs = _hours(result, n_k)
-    fig, axes = plt.subplots(n_c, 1, figsize=(11, 2.6 * n_c + 0.8), sharex=True,
-                             squeeze=False, constrained_layout=True)
+    fig, axes = plt.subplots(
+        n_c, 1, figsize=(11, 2.6 * n_c + 0.8), sharex=True, squeeze=False, constrained_layout=True
+    )
     for ci, ch in enumerate(c.channels):
         ax = axes[ci, 0]
         sl = slice(ci * n_k, (ci + 1) * n_k)
         demand, cap = _steps(iv["demand_workload_h"][sl]), _steps(iv["capacity_h"][sl])
-        req = np.where(np.isnan(iv["required_agents_erlang_a"][sl]),
-                       iv["required_agents_erlang_c"][sl], iv["required_agents_erlang_a"][sl])
+        req = np.where(
+            np.isnan(iv["required_agents_erlang_a"][sl]),
+            iv["required_agents_erlang_c"][sl],
+            iv["required_agents_erlang_a"][sl],
+        )
         on_share = _ratio_safe(iv["capacity_h"][sl], iv["agents_scheduled"][sl])
         ax.step(xs, demand, where="post", color="tab:blue", lw=1.2, label="demand workload")
         ax.step(xs, cap, where="post", color="black", lw=1.2, label="capacity")
-        ax.step(xs, _steps(req * on_share), where="post", color="gray", ls=":", lw=1,
-                label="capacity the SL target needs")
+        ax.step(
+            xs,
+            _steps(req * on_share),
+            where="post",
+            color="gray",
+            ls=":",
+            lw=1,
+            label="capacity the SL target needs",
+        )
         # Each interval as its own rectangle: fill_between's ``where`` with steps drops edges.
         x2, d2, c2 = np.repeat(xs, 2)[1:-1], np.repeat(demand[:-1], 2), np.repeat(cap[:-1], 2)
-        ax.fill_between(x2, c2, d2, where=d2 > c2, color="tab:red", alpha=0.35, lw=0,
-                        label="deficit (demand delta > 0)")
+        ax.fill_between(
+            x2,
+            c2,
+            d2,
+            where=d2 > c2,
+            color="tab:red",
+            alpha=0.35,
+            lw=0,
+            label="deficit (demand delta > 0)",
+        )
         ax.set_ylabel("agent-h / interval")
         ax.set_title(f"{ch.name} ({ch.mode})", loc="left", fontsize=10)
         if ci == 0:
@@ -93,18 +112,34 @@ def plot_service_level(result: RunResult, path: Path) -> Path:
     c, iv = result.centre, result.interval_means()
     n_k, n_c = c.n_intervals, len(c.channels)
     xs = _hours(result, n_k)
-    fig, axes = plt.subplots(n_c, 1, figsize=(11, 2.2 * n_c + 0.8), sharex=True,
-                             squeeze=False, constrained_layout=True)
+    fig, axes = plt.subplots(
+        n_c, 1, figsize=(11, 2.2 * n_c + 0.8), sharex=True, squeeze=False, constrained_layout=True
+    )
     for ci, ch in enumerate(c.channels):
         ax = axes[ci, 0]
         sl = slice(ci * n_k, (ci + 1) * n_k)
-        target = (f"{ch.target_s:g} s" if ch.mode == "sync" else f"{ch.target_s / 3600:g} h")
-        ax.step(xs, _steps(iv["sl_answered_within_t"][sl]), where="post", color="tab:blue",
-                label=f"answered within {target} / offered")
-        ax.step(xs, _steps(iv["abandon_rate"][sl]), where="post", color="tab:red",
-                label="abandonment rate")
-        ax.axhline(ch.target_service_level, color="gray", ls="--", lw=1,
-                   label=f"target {ch.target_service_level:.0%}")
+        target = f"{ch.target_s:g} s" if ch.mode == "sync" else f"{ch.target_s / 3600:g} h"
+        ax.step(
+            xs,
+            _steps(iv["sl_answered_within_t"][sl]),
+            where="post",
+            color="tab:blue",
+            label=f"answered within {target} / offered",
+        )
+        ax.step(
+            xs,
+            _steps(iv["abandon_rate"][sl]),
+            where="post",
+            color="tab:red",
+            label="abandonment rate",
+        )
+        ax.axhline(
+            ch.target_service_level,
+            color="gray",
+            ls="--",
+            lw=1,
+            label=f"target {ch.target_service_level:.0%}",
+        )
         ax.set_ylim(-0.02, 1.02)
         ax.set_title(f"{ch.name} ({ch.mode})", loc="left", fontsize=10)
         if ci == 0:
@@ -134,6 +169,8 @@ def plot_occupancy(result: RunResult, path: Path) -> Path:
 
 
 def write_plots(result: RunResult, out_dir: Path) -> list[Path]:
-    return [plot_demand_delta(result, out_dir / PLOT_FILES[0]),
-            plot_service_level(result, out_dir / PLOT_FILES[1]),
-            plot_occupancy(result, out_dir / PLOT_FILES[2])]
+    return [
+        plot_demand_delta(result, out_dir / PLOT_FILES[0]),
+        plot_service_level(result, out_dir / PLOT_FILES[1]),
+        plot_occupancy(result, out_dir / PLOT_FILES[2]),
+    ]

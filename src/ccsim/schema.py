@@ -13,8 +13,16 @@ from typing import Any, Dict, List, Optional
 from hydra.core.config_store import ConfigStore
 
 __all__ = [
-    "DistributionConf", "ScenarioConf", "ChannelConf", "IntentConf", "PoolConf", "BehaviourConf",
-    "CentreConf", "RunConf", "CCSimConf", "register_configs",
+    "DistributionConf",
+    "ScenarioConf",
+    "ChannelConf",
+    "IntentConf",
+    "PoolConf",
+    "BehaviourConf",
+    "CentreConf",
+    "RunConf",
+    "CCSimConf",
+    "register_configs",
 ]
 
 
