@@ -132,9 +132,9 @@ def test_multirun_sweep(tmp_path):
 
 
 def test_plain_ccsim_runs_the_one_week_omnichannel_centre(tmp_path):
-    proc = _ccsim("run.replications=2", "hydra.run.dir=week", cwd=tmp_path)
+    proc = _ccsim("run.replications=2", cwd=tmp_path)  # default output folder
     assert proc.returncode == 0, proc.stderr
-    out = tmp_path / "week"
+    (out,) = (tmp_path / "outputs" / "default_week").iterdir()
     summary = json.loads((out / "summary.json").read_text())
     assert summary["centre"]["name"] == "default_week"
     names = [c["name"] for c in summary["centre"]["channels"]]
