@@ -14,8 +14,8 @@ the run (retries, repeats, chasers) are appended as they arrive.
 from __future__ import annotations
 
 from array import array
-from heapq import heappush
 from collections import deque
+from heapq import heappush
 from typing import Any
 
 import numpy as np

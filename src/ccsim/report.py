@@ -74,6 +74,10 @@ def _summary(result: RunResult, config: dict[str, Any]) -> dict[str, Any]:
             ch.name: {k: _est(e) for k, e in ce.items()}
             for ch, ce in zip(c.channels, result.channel_estimates, strict=True)
         },
+        "intents": {
+            it.name: {k: _est(e) for k, e in ie.items()}
+            for it, ie in zip(c.intents, result.intent_estimates, strict=True)
+        },
         "reference": result.reference,
         "contacts_simulated": n,
         "record_bytes_per_contact": (
@@ -177,6 +181,21 @@ def _report_md(result: RunResult, plot_names: list[str]) -> str:
             f"{_num(ce['demand_workload_h'].mean)} | {_num(ce['capacity_h'].mean)} | "
             f"{_num(ce['positive_demand_delta_h'].mean)} | {_num(ce['unmet_contacts'].mean, 0)} |"
         )
+    if len(c.intents) > 1:
+        lines += [
+            "",
+            "## Per intent (all channels)",
+            "",
+            "| intent | offered | of which repeats | service level | abandoned | "
+            "ASA (s) | workload offered (agent-h) |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for it, ie in zip(c.intents, result.intent_estimates, strict=True):
+            lines.append(
+                f"| {it.name} | {_num(ie['offered'].mean, 0)} | {_num(ie['repeats'].mean, 0)} | "
+                f"{_pct(ie['sl_answered_within_t'].mean)} | {_pct(ie['abandon_rate'].mean)} | "
+                f"{_num(ie['asa_s'].mean)} | {_num(ie['offered_workload_h'].mean)} |"
+            )
     pv = result.pool_means()
     lines += [
         "",

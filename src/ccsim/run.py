@@ -16,9 +16,11 @@ from joblib import Parallel, delayed
 from .arrivals import sample_customers
 from .engine import simulate
 from .metrics import (
+    INTENT_KEYS,
     INTERVAL_COLUMNS,
     POOL_COLUMNS,
     TOTAL_KEYS,
+    intent_metrics,
     interval_metrics,
     pool_metrics,
     total_metrics,
@@ -41,6 +43,7 @@ class ReplicationResult:
     pools: dict[str, np.ndarray]  # pool x interval rows
     totals: dict[str, float]  # whole centre
     channel_totals: list[dict[str, float]]  # one per channel
+    intent_totals: list[dict[str, float]]  # one per intent (contact-based figures)
     n_contacts: int
     record_bytes: int
 
@@ -53,6 +56,7 @@ class RunResult:
     reference: dict[str, Any] | None
     estimates: dict[str, Estimate] = field(default_factory=dict)
     channel_estimates: list[dict[str, Estimate]] = field(default_factory=list)
+    intent_estimates: list[dict[str, Estimate]] = field(default_factory=list)
     scenario: Scenario | None = None  # the single-queue form, when the run came from one
     start: datetime | None = None  # calendar start of the horizon, for labels
 
@@ -90,6 +94,7 @@ def run_replication(centre: Centre, settings: RunSettings, replication: int) -> 
         pool_metrics(centre, records),
         totals,
         per_channel,
+        intent_metrics(centre, records, settings.warmup_s),
         len(records),
         records.nbytes,
     )
@@ -123,8 +128,14 @@ def run(
         {k: estimate([r.channel_totals[c][k] for r in results]) for k in TOTAL_KEYS}
         for c in range(len(centre.channels))
     ]
+    by_intent = [
+        {k: estimate([r.intent_totals[j][k] for r in results]) for k in INTENT_KEYS}
+        for j in range(len(centre.intents))
+    ]
     reference = erlang_reference(scenario) if scenario is not None else None
-    return RunResult(centre, settings, results, reference, estimates, by_channel, scenario, start)
+    return RunResult(
+        centre, settings, results, reference, estimates, by_channel, by_intent, scenario, start
+    )
 
 
 def run_scenario(
