@@ -18,6 +18,7 @@ from .errors import ConfigError
 from .forecast import Forecast, read_forecast_csv
 from .model import ASYNC, SYNC, BehaviourSpec, Centre, ChannelSpec, IntentSpec, PoolSpec, SkillSpec
 from .roster import agents_per_interval, read_roster_csv, shifts_from_config
+from .routing import resolve_router
 from .scenario import ALLOWED_INTERVAL_MIN, as_dict, check_keys, distribution_from_config, number
 from .schema import BehaviourConf, CentreConf, ChannelConf, IntentConf, PoolConf
 
@@ -396,6 +397,10 @@ def centre_from_config(raw: Any, *, base_dir: Path | None = None) -> tuple[Centr
         overflow_s=number(bd, "overflow_s", p, minimum=0.0),
     )
     cv = number(d, "day_volume_cv", _P, minimum=0.0)
+    try:
+        router = resolve_router(str(d["routing"]))
+    except ValueError as exc:
+        raise ConfigError(f"{_P}routing", d["routing"], str(exc)) from None
     for key in ("name", "description"):
         if not isinstance(d[key], str):
             raise ConfigError(f"{_P}{key}", d[key], "must be a string")
@@ -414,5 +419,6 @@ def centre_from_config(raw: Any, *, base_dir: Path | None = None) -> tuple[Centr
         rate_per_s=rate,
         day_volume_cv=cv,
         handle_scale=handle_scale,
+        router=router,
     )
     return centre, CentreInfo(start=start)

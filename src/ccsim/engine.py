@@ -26,6 +26,7 @@ from .arrivals import Customers
 from .model import ASYNC, Centre
 from .records import ContactKind, ContactRecords, Outcome
 from .rng import RandomStreams
+from .routing import ELSEWHERE as _ELSEWHERE
 
 __all__ = ["simulate"]
 
@@ -35,7 +36,6 @@ _HANDLED = int(Outcome.HANDLED)
 _ABANDONED = int(Outcome.ABANDONED)
 _BLOCKED = int(Outcome.BLOCKED)
 _CHUNK = 4096
-_ELSEWHERE = -2  # _next_contact: better work waits on another channel
 
 
 class _At(Event):
@@ -213,72 +213,10 @@ class _Centre:
         self._cb_base_arrival = self._on_base_arrival
         self._cb_patience = self._on_patience_expired
         self._cb_tolerance = self._on_tolerance
-
-    # -- routing -------------------------------------------------------------------------------
-    def _find_agent(self, pools: list[int], c: int) -> int:
-        """Longest-idle agent among ``pools``; else an agent with spare concurrency on ``c``."""
-        if len(pools) == 1:  # the common case: one pool serves this queue
-            idle = self.idle[pools[0]]
-            if idle:
-                return idle.popleft()
-            if self.conc[c] > 1:
-                part = self.partial[pools[0]][c]
-                if part:
-                    return next(iter(part))
-            return -1
-        best, best_since = -1, 0.0
-        for p in pools:
-            idle = self.idle[p]
-            if idle:
-                a = idle[0]
-                if best < 0 or self.idle_since[a] < best_since:
-                    best, best_since = a, self.idle_since[a]
-        if best >= 0:
-            self.idle[self.agent_pool[best]].popleft()
-            return best
-        if self.conc[c] > 1:
-            for p in pools:
-                part = self.partial[p][c]
-                if part:
-                    return next(iter(part))
-        return -1
-
-    def _next_contact(self, a: int, open_channel: int | None) -> int:
-        """The waiting contact agent ``a`` should take: best priority, then longest waiting.
-
-        An agent with contacts open on ``open_channel`` (chats) can only add more of the same;
-        if the best waiting contact is on another channel it returns ``_ELSEWHERE`` and the
-        agent drains its open chats before switching (otherwise agents who overflow into chat
-        would never come back to their own queue). ``-1``: nothing waiting.
-        """
-        queues = self.pool_queues[self.agent_pool[a]]
-        state = self.state
-        if len(queues) == 1:  # a single-skill pool: plain FIFO
-            q = queues[0][0]
-            while q:
-                i = q.popleft()
-                if state[i] == _WAITING:
-                    return i
-            return -1
-        best_q: deque[int] | None = None
-        best_key = -1
-        best_t = 0.0
-        best_prio = None
-        arrival = self.arrival
-        for q, key, pr in queues:
-            while q and state[q[0]] != _WAITING:
-                q.popleft()  # answered elsewhere or abandoned: lazy removal
-            if q:
-                if best_q is not None and pr < best_prio:
-                    break  # queues are sorted by priority: nothing better below
-                t = arrival[q[0]]
-                if best_q is None or t < best_t:
-                    best_q, best_key, best_t, best_prio = q, key, t, pr
-        if best_q is None:
-            return -1
-        if open_channel is not None and best_key // self.n_in != open_channel:
-            return _ELSEWHERE
-        return best_q.popleft()
+        # Routing decisions belong to a pluggable policy (ccsim.routing); bound once for speed.
+        self.router = centre.router(self)
+        self._find_agent = self.router.agent_for
+        self._next_contact = self.router.contact_for
 
     def _start(self, i: int, a: int, now: float) -> None:
         c = self.channel[i]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .distributions import Distribution
+from .routing import SkillsPriorityRouter
 
 __all__ = ["ChannelSpec", "IntentSpec", "SkillSpec", "PoolSpec", "BehaviourSpec", "Centre"]
 
@@ -114,6 +115,7 @@ class Centre:
     # handle_scale[c, j] multiplies handle times of (channel c, intent j); set from a forecast's
     # aht_s column so the simulated mean matches the planners' AHT. None: all 1.
     handle_scale: np.ndarray | None = None
+    router: type = SkillsPriorityRouter  # a ccsim.routing.Router subclass
 
     def mean_handle_s(self) -> np.ndarray:
         """[c, j]: planned mean handle time (before pool proficiency and concurrency)."""

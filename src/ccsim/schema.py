@@ -176,6 +176,7 @@ class CentreConf:
     forecast_csv: Optional[str] = None
     roster_csv: Optional[str] = None
     day_volume_cv: float = 0.0
+    routing: str = "skills_priority"  # or "fifo", or package.module:Class (a routing.Router)
 
 
 @dataclass
