@@ -7,7 +7,7 @@ the forecast or roster files name file, line and column (:class:`InputFileError`
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Mapping
@@ -19,7 +19,13 @@ from .forecast import Forecast, read_forecast_csv
 from .model import ASYNC, SYNC, BehaviourSpec, Centre, ChannelSpec, IntentSpec, PoolSpec, SkillSpec
 from .roster import agents_per_interval, read_roster_csv, shifts_from_config
 from .routing import resolve_router
-from .scenario import ALLOWED_INTERVAL_MIN, as_dict, check_keys, distribution_from_config, number
+from .scenario import (
+    as_dict,
+    distribution_from_config,
+    interval_minutes,
+    number,
+    with_defaults,
+)
 from .schema import BehaviourConf, CentreConf, ChannelConf, IntentConf, PoolConf
 
 __all__ = ["CentreInfo", "centre_from_config"]
@@ -32,14 +38,6 @@ class CentreInfo:
     """What reports need besides the model: the calendar start of the horizon."""
 
     start: datetime
-
-
-def _with_defaults(raw: Any, schema: type, prefix: str) -> dict[str, Any]:
-    if not isinstance(raw, Mapping):
-        raise ConfigError(prefix.rstrip("."), raw, "must be a mapping")
-    d = dict(raw)
-    check_keys(d, tuple(f.name for f in fields(schema)), prefix)
-    return {**asdict(schema()), **d}
 
 
 def _num(value: Any, key: str, **limits: Any) -> Any:
@@ -105,7 +103,7 @@ def _matrix(raw: Any, names: list[str], key: str) -> np.ndarray:
 
 def _channel(name: str, raw: Any) -> tuple[ChannelSpec, dict[str, Any]]:
     p = f"{_P}channels.{name}."
-    d = _with_defaults(raw, ChannelConf, p)
+    d = with_defaults(raw, ChannelConf, p)
     mode = d["mode"]
     if mode not in (SYNC, ASYNC):
         raise ConfigError(f"{p}mode", mode, f"allowed: {SYNC}, {ASYNC}")
@@ -173,14 +171,8 @@ def _forecast_handle_scale(
 def centre_from_config(raw: Any, *, base_dir: Path | None = None) -> tuple[Centre, CentreInfo]:
     """Validate ``cfg.centre`` and build the model. Relative CSV paths resolve from ``base_dir``
     (the directory ccsim was started in)."""
-    d = _with_defaults(as_dict(raw), CentreConf, _P)
-    interval_min = d["interval_min"]
-    if interval_min not in ALLOWED_INTERVAL_MIN or isinstance(interval_min, bool):
-        raise ConfigError(
-            f"{_P}interval_min",
-            interval_min,
-            f"allowed: {', '.join(map(str, ALLOWED_INTERVAL_MIN))}",
-        )
+    d = with_defaults(as_dict(raw), CentreConf, _P)
+    interval_min = interval_minutes(d, _P)
     interval_s = 60.0 * interval_min
     per_day = 1440 // interval_min
     try:
@@ -207,7 +199,7 @@ def centre_from_config(raw: Any, *, base_dir: Path | None = None) -> tuple[Centr
     intents, shares = [], np.zeros((len(ch_names), len(it_names)))
     for j, name in enumerate(it_names):
         p = f"{_P}intents.{name}."
-        it = _with_defaults(d["intents"][name], IntentConf, p)
+        it = with_defaults(d["intents"][name], IntentConf, p)
         for ch, share in (it["share"] or {}).items():
             c = _lookup(ch, ch_names, f"{p}share.{ch}", "channel")
             shares[c, j] = _num(share, f"{p}share.{ch}", minimum=0.0)
@@ -284,7 +276,7 @@ def centre_from_config(raw: Any, *, base_dir: Path | None = None) -> tuple[Centr
     served = np.zeros((len(ch_names), len(it_names)), dtype=bool)
     for name in pool_names:
         p = f"{_P}pools.{name}."
-        pd = _with_defaults(d["pools"][name], PoolConf, p)
+        pd = with_defaults(d["pools"][name], PoolConf, p)
         skills: dict[tuple[int, int], SkillSpec] = {}
         for secondary, key in ((False, "skills"), (True, "secondary")):
             for ch, per_intent in (pd[key] or {}).items():
@@ -374,7 +366,7 @@ def centre_from_config(raw: Any, *, base_dir: Path | None = None) -> tuple[Centr
 
     # -- behaviour -----------------------------------------------------------------------------
     p = f"{_P}behaviour."
-    bd = _with_defaults(d["behaviour"], BehaviourConf, p)
+    bd = with_defaults(d["behaviour"], BehaviourConf, p)
     retry = np.zeros(len(ch_names))
     for ch, prob in (bd["retry_prob"] or {}).items():
         c = _lookup(ch, ch_names, f"{p}retry_prob.{ch}", "channel")

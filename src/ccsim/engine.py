@@ -329,7 +329,9 @@ class _Centre:
             self.n_waiting[self.channel[j]] -= 1
             self._start(j, a, now)
             # With spare concurrency, fill the remaining slots from the same channel.
-            self._fill(a, self.channel[j], now)
+            cj = self.channel[j]
+            if self.n_active[a] < self.conc[cj]:
+                self._fill(a, cj, now)
         else:
             self.idle[self.agent_pool[a]].append(a)
             self.idle_since[a] = now

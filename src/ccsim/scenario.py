@@ -36,9 +36,7 @@ __all__ = [
 
 ALLOWED_INTERVAL_MIN = (15, 30, 60)
 
-_SCENARIO_KEYS = tuple(f.name for f in fields(ScenarioConf))
 _DIST_KEYS = tuple(f.name for f in fields(DistributionConf))
-_RUN_KEYS = tuple(f.name for f in fields(RunConf))
 
 
 @dataclass(frozen=True)
@@ -134,6 +132,25 @@ def as_dict(cfg: Any) -> dict[str, Any]:
         return OmegaConf.to_container(cfg, resolve=True)  # type: ignore[return-value]
     except Exception as exc:  # pragma: no cover - defensive
         raise ConfigError("config", type(cfg).__name__, "a mapping") from exc
+
+
+def with_defaults(raw: Any, schema: type, prefix: str) -> dict[str, Any]:
+    """Reject keys the schema does not have, then fill in the schema's defaults (the schema is
+    the one place defaults live)."""
+    if not isinstance(raw, Mapping):
+        raise ConfigError(prefix.rstrip("."), raw, "must be a mapping")
+    d = dict(raw)
+    check_keys(d, tuple(f.name for f in fields(schema)), prefix)
+    return {**asdict(schema()), **d}
+
+
+def interval_minutes(d: Mapping[str, Any], prefix: str) -> int:
+    """``interval_min``, one of :data:`ALLOWED_INTERVAL_MIN`."""
+    interval_min = d["interval_min"]
+    if interval_min not in ALLOWED_INTERVAL_MIN or isinstance(interval_min, bool):
+        allowed = ", ".join(map(str, ALLOWED_INTERVAL_MIN))
+        raise ConfigError(f"{prefix}interval_min", interval_min, f"allowed: {allowed}")
+    return int(interval_min)
 
 
 def check_keys(d: Mapping[str, Any], allowed: tuple[str, ...], prefix: str) -> None:
@@ -265,16 +282,8 @@ def _per_interval(
 def scenario_from_config(raw: Any) -> Scenario:
     """Validate a raw scenario mapping (``cfg.scenario``) and build a :class:`Scenario`."""
     p = "scenario."
-    d = as_dict(raw)
-    check_keys(d, _SCENARIO_KEYS, p)
-    d = {**asdict(ScenarioConf()), **d}  # the schema is the one place defaults live
-    interval_min = d.get("interval_min", 30)
-    if interval_min not in ALLOWED_INTERVAL_MIN or isinstance(interval_min, bool):
-        raise ConfigError(
-            f"{p}interval_min",
-            interval_min,
-            f"allowed: {', '.join(map(str, ALLOWED_INTERVAL_MIN))}",
-        )
+    d = with_defaults(as_dict(raw), ScenarioConf, p)
+    interval_min = interval_minutes(d, p)
     interval_s = 60.0 * interval_min
     horizon_h = number(d, "horizon_h", p, minimum=0.0, strict_min=True)
     horizon_s = 3600.0 * horizon_h
@@ -341,9 +350,7 @@ def scenario_from_config(raw: Any) -> Scenario:
 def run_settings_from_config(raw: Any, scenario: Scenario) -> RunSettings:
     """Validate ``cfg.run``; the warm-up must leave at least one interval to measure."""
     p = "run."
-    d = as_dict(raw)
-    check_keys(d, _RUN_KEYS, p)
-    d = {**asdict(RunConf()), **d}
+    d = with_defaults(as_dict(raw), RunConf, p)
     seed = number(d, "seed", p, minimum=0.0, integer=True)
     reps = number(d, "replications", p, minimum=1.0, integer=True)
     n_jobs = number(d, "n_jobs", p, integer=True)
