@@ -47,13 +47,12 @@ class _At(Event):
     pinned in pyproject.toml).
     """
 
-    __slots__ = ()
+    _ok = True  # always succeeds; a class attribute saves a store per event
 
     def __init__(self, env: simpy.Environment, delay: float, value: Any, callback: Any) -> None:
-        self.env = env
+        # Only what Environment.step reads (callbacks, _ok) and our callbacks read (_value).
         self.callbacks = [callback]
         self._value = value
-        self._ok = True
         # Environment.schedule, inlined: the same heap entry, one method call less per event.
         heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), self))
 
