@@ -68,7 +68,11 @@ def plot_demand_delta(result: RunResult, path: Path) -> Path:
             iv["required_agents_erlang_a"][sl],
         )
         on_share = _ratio_safe(iv["capacity_h"][sl], iv["agents_scheduled"][sl])
-        ax.step(xs, demand, where="post", color="tab:blue", lw=1.2, label="demand workload")
+        ax.step(xs, demand, where="post", color="tab:blue", lw=1.2,
+                label="demand workload (planned)")
+        # What the simulated customers brought, retries, repeats and chasers included.
+        ax.step(xs, _steps(iv["offered_workload_h"][sl]), where="post", color="tab:blue",
+                lw=0.8, ls="--", alpha=0.7, label="offered workload (simulated)")
         ax.step(xs, cap, where="post", color="black", lw=1.2, label="capacity")
         ax.step(
             xs,
@@ -94,7 +98,7 @@ def plot_demand_delta(result: RunResult, path: Path) -> Path:
         ax.set_ylabel("agent-h / interval")
         ax.set_title(f"{ch.name} ({ch.mode})", loc="left", fontsize=10)
         if ci == 0:
-            ax.legend(loc="upper right", fontsize=7, ncol=4)
+            ax.legend(loc="upper right", fontsize=7, ncol=5)
     axes[-1, 0].set_xlabel(_xlabel(result))
     _shade_warmup(result, list(axes[:, 0]))
     fig.suptitle(f"{c.name}: demand workload vs capacity per channel")
