@@ -3,8 +3,9 @@
 Why not a SimPy process per contact (``yield request | timeout``)? It reads well but costs
 8-10x a bare event loop on M/M/c+M; a generator process per agent ~5x. One ``Timeout`` per
 arrival, service end and (only for contacts that actually queue) patience expiry, with a
-callback each, keeps the engine within ~2x of a hand-written heapq loop while SimPy owns the
-clock and the event queue.
+callback each, keeps the engine within ~2.5x of a hand-written heapq loop while SimPy owns
+the clock and the event queue (``_run_until`` steps SimPy's heap in one loop; ``_At`` is a
+Timeout stripped to what stepping needs).
 
 Contacts are integers (their creation index); their attributes and fate live in compact
 columns (``array``/``bytearray``), turned into numpy arrays at the end. Customers created during
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from array import array
 from collections import deque
-from heapq import heappush
+from heapq import heappop, heappush
 from typing import Any
 
 import numpy as np
@@ -57,6 +58,21 @@ class _At(Event):
         heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), self))
 
 
+def _run_until(env: simpy.Environment, horizon_s: float) -> None:
+    """``env.run(until=horizon_s)`` for events that never fail: ``Environment.step`` inlined
+    into one loop over SimPy's own heap (same order, same clock), saving a method call and a
+    try block per event. Events at exactly the horizon stay unprocessed, as with ``run``."""
+    queue = env._queue
+    while queue and queue[0][0] < horizon_s:
+        env._now, _, _, event = heappop(queue)
+        callbacks, event.callbacks = event.callbacks, None
+        for callback in callbacks:
+            callback(event)
+        if not event._ok and not hasattr(event, "_defused"):
+            raise event._value  # a failed SimPy event crashes the run, as in step()
+    env._now = horizon_s
+
+
 class _Draws:
     """Buffered draws from one stream: the k-th call always returns the k-th draw."""
 
@@ -85,7 +101,7 @@ class _Centre:
         self.channel = bytearray(customers.channel.astype(np.uint8).tobytes())
         self.intent = bytearray(customers.intent.astype(np.uint8).tobytes())
         self.kind = bytearray(self.n_base)
-        self.customer = array("l", range(self.n_base))
+        self.customer = array("q", range(self.n_base))
         self.handle = array("d", customers.handle_s.tolist())
         self.patience = array("d", customers.patience_s.tolist())
         self.resolve_u = array("d", customers.resolve_u.tolist())  # compared with FCR: no rounding
@@ -97,7 +113,12 @@ class _Centre:
         self.conc = [ch.concurrency for ch in chans]
         self.conc_factor = [list(ch.concurrency_factors) for ch in chans]
         self.is_async = [ch.mode == ASYNC for ch in chans]
-        self.has_patience = [ch.patience is not None for ch in chans]
+        # Timers only where they can change something: async tolerance needs a chaser channel.
+        self.has_patience = [
+            ch.patience is not None
+            and (ch.mode != ASYNC or centre.behaviour.chaser_channel is not None)
+            for ch in chans
+        ]
         self.room = [ch.waiting_room for ch in chans]
         self.intent_factor = [it.handle_factor for it in intents]
         self.fcr = [it.fcr for it in intents]
@@ -222,22 +243,25 @@ class _Centre:
         p = self.agent_pool[a]
         k = self.n_active[a]
         self.n_active[a] = k + 1
-        conc = self.conc[c]
-        if conc > 1:
-            if k == 0:
-                self.agent_channel[a] = c
-            part = self.partial[p][c]
-            if k + 1 < conc:
-                part[a] = None
-            else:
-                part.pop(a, None)
         self.state[i] = _IN_SERVICE
         self.answer[i] = now
         self.pool_of[i] = p
         duration = self.handle[i] * self.factor[p][c * self.n_in + self.intent[i]]
-        if conc > 1:
-            duration *= self.conc_factor[c][k]
+        if self.conc[c] > 1:
+            duration *= self._open_slot(a, p, c, k)
         _At(self.env, duration, (i, a), self._cb_service_end)
+
+    def _open_slot(self, a: int, p: int, c: int, k: int) -> float:
+        """Bookkeeping for an agent starting its (k+1)-th concurrent contact on channel ``c``;
+        returns that contact's handle-time factor."""
+        if k == 0:
+            self.agent_channel[a] = c
+        part = self.partial[p][c]
+        if k + 1 < self.conc[c]:
+            part[a] = None
+        else:
+            part.pop(a, None)
+        return self.conc_factor[c][k]
 
     # -- events --------------------------------------------------------------------------------
     def _on_base_arrival(self, event: _At) -> None:
@@ -261,7 +285,7 @@ class _Centre:
             return
         self.queue[key].append(i)
         self.n_waiting[c] += 1
-        if self.has_patience[c]:
+        if self.has_patience[c]:  # sync: abandonment; async: chasing (if a chaser channel)
             _At(
                 self.env,
                 self.patience[i],
@@ -291,11 +315,27 @@ class _Centre:
         self.end[i] = now
         if self.has_repeats and self.resolve_u[i] >= self.fcr[self.intent[i]]:
             self._follow_up(i, self._repeat_delay, self.repeat_cdf, ContactKind.REPEAT)
-        c = self.channel[i]
         p = self.agent_pool[a]
         k = self.n_active[a] - 1
         self.n_active[a] = k
-        if self.to_leave[p] or self.leaving[a]:  # rare: a staffing cut is under way
+        c = self.channel[i]
+        if self.to_leave[p] or self.leaving[a] or self.conc[c] > 1:
+            self._service_end_slow(a, p, c, k, now)  # a staffing cut, or chats
+            return
+        # The common case: a one-contact-at-a-time agent takes the next contact or goes idle.
+        j = self._next_contact(a, None)
+        if j >= 0:
+            cj = self.channel[j]
+            self.n_waiting[cj] -= 1
+            self._start(j, a, now)
+            if self.n_active[a] < self.conc[cj]:
+                self._fill(a, cj, now)
+        else:
+            self.idle[p].append(a)
+            self.idle_since[a] = now
+
+    def _service_end_slow(self, a: int, p: int, c: int, k: int, now: float) -> None:
+        if self.to_leave[p] or self.leaving[a]:
             if not self.leaving[a]:
                 # A cut is pending: this agent is the next to go (after any open chats).
                 self.to_leave[p] -= 1
@@ -308,8 +348,7 @@ class _Centre:
                 self.draining[p].pop(a, None)  # shift over: open contacts were finished first
             return
         if k == 0:
-            if self.conc[c] > 1:
-                self.partial[p][c].pop(a, None)
+            self.partial[p][c].pop(a, None)
             self._take_work(a, None, now)
             return
         j = self._next_contact(a, c)
@@ -476,7 +515,7 @@ class _Centre:
                     _At(env, k * centre.interval_s, (p, agents[k]), self._on_staffing)
         if self.n_base:
             _At(env, self.arrival[0], 0, self._on_base_arrival)
-        env.run(until=centre.horizon_s)
+        _run_until(env, centre.horizon_s)
         return self._records()
 
     def _records(self) -> ContactRecords:

@@ -68,11 +68,20 @@ def plot_demand_delta(result: RunResult, path: Path) -> Path:
             iv["required_agents_erlang_a"][sl],
         )
         on_share = _ratio_safe(iv["capacity_h"][sl], iv["agents_scheduled"][sl])
-        ax.step(xs, demand, where="post", color="tab:blue", lw=1.2,
-                label="demand workload (planned)")
+        ax.step(
+            xs, demand, where="post", color="tab:blue", lw=1.2, label="demand workload (planned)"
+        )
         # What the simulated customers brought, retries, repeats and chasers included.
-        ax.step(xs, _steps(iv["offered_workload_h"][sl]), where="post", color="tab:blue",
-                lw=0.8, ls="--", alpha=0.7, label="offered workload (simulated)")
+        ax.step(
+            xs,
+            _steps(iv["offered_workload_h"][sl]),
+            where="post",
+            color="tab:blue",
+            lw=0.8,
+            ls="--",
+            alpha=0.7,
+            label="offered workload (simulated)",
+        )
         ax.step(xs, cap, where="post", color="black", lw=1.2, label="capacity")
         ax.step(
             xs,
