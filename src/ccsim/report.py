@@ -96,8 +96,8 @@ def _num(x: float, digits: int = 1) -> str:
 
 
 def _ci(e: Estimate, pct: bool, digits: int = 1) -> str:
-    if math.isnan(e.ci_low):
-        return ""
+    if math.isnan(e.ci_low) or e.ci_low == e.ci_high:
+        return ""  # one replication, or a planned figure that does not vary
     show = _pct if pct else (lambda v: _num(v, digits))
     return f"{show(e.ci_low)} .. {show(e.ci_high)}"
 
