@@ -19,6 +19,16 @@ from ccsim.stats import estimate
 from conftest import mmc_config
 
 AHT_S = 60.0
+ERLANG_C_METRICS = ["p_wait", "mean_wait_s", "sl_answered_within_t", "occupancy"]
+ERLANG_A_METRICS = [
+    "abandon_rate",
+    "p_wait",
+    "mean_wait_s",
+    "asa_s",
+    "sl_answered_within_t",
+    "sl_wait_le_t",
+    "occupancy",
+]
 
 
 def _check(cfg, metrics, *, reps=20, warmup_min=60, seed=1, level=0.99):
@@ -78,15 +88,7 @@ def test_erlang_a(agents, rho, patience_s, horizon_h):
         mmc_config(
             rate_per_h, AHT_S, agents, patience_s=patience_s, horizon_h=horizon_h, target_s=20
         ),
-        [
-            "abandon_rate",
-            "p_wait",
-            "mean_wait_s",
-            "asa_s",
-            "sl_answered_within_t",
-            "sl_wait_le_t",
-            "occupancy",
-        ],
+        ERLANG_A_METRICS,
     )
 
 
@@ -125,19 +127,7 @@ def test_parallel_equals_serial():
 )
 def test_large_and_long_runs(agents, rho, patience_s, horizon_h, target_s):
     rate_per_h = rho * agents * 3600 / AHT_S
-    metrics = (
-        ["p_wait", "mean_wait_s", "sl_answered_within_t", "occupancy"]
-        if patience_s is None
-        else [
-            "abandon_rate",
-            "p_wait",
-            "mean_wait_s",
-            "asa_s",
-            "sl_answered_within_t",
-            "sl_wait_le_t",
-            "occupancy",
-        ]
-    )
+    metrics = ERLANG_C_METRICS if patience_s is None else ERLANG_A_METRICS
     _check(
         mmc_config(
             rate_per_h, AHT_S, agents, patience_s=patience_s, horizon_h=horizon_h, target_s=target_s

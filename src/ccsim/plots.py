@@ -49,18 +49,33 @@ def _shade_warmup(result: RunResult, axes: list) -> None:
             a.axvspan(0, result.settings.warmup_s / 3600.0, color="gray", alpha=0.1)
 
 
+def _channel_axes(result: RunResult, height_per_channel: float) -> tuple[plt.Figure, np.ndarray]:
+    """One row of axes per channel, sharing the time axis."""
+    n_c = len(result.centre.channels)
+    return plt.subplots(
+        n_c,
+        1,
+        figsize=(11, height_per_channel * n_c + 0.8),
+        sharex=True,
+        squeeze=False,
+        constrained_layout=True,
+    )
+
+
+def _per_channel(result: RunResult, axes: np.ndarray):  # type: ignore[no-untyped-def]
+    """(index, channel, its axes, its rows in the channel-major interval columns)."""
+    n_k = result.centre.n_intervals
+    for ci, ch in enumerate(result.centre.channels):
+        yield ci, ch, axes[ci, 0], slice(ci * n_k, (ci + 1) * n_k)
+
+
 def plot_demand_delta(result: RunResult, path: Path) -> Path:
     """Per channel: planned demand workload vs capacity, the delta shaded, and the capacity
     the service-level target needs (Erlang A when customers abandon, else Erlang C)."""
     c, iv = result.centre, result.interval_means()
-    n_k, n_c = c.n_intervals, len(c.channels)
-    xs = _hours(result, n_k)
-    fig, axes = plt.subplots(
-        n_c, 1, figsize=(11, 2.6 * n_c + 0.8), sharex=True, squeeze=False, constrained_layout=True
-    )
-    for ci, ch in enumerate(c.channels):
-        ax = axes[ci, 0]
-        sl = slice(ci * n_k, (ci + 1) * n_k)
+    xs = _hours(result, c.n_intervals)
+    fig, axes = _channel_axes(result, 2.6)
+    for ci, ch, ax, sl in _per_channel(result, axes):
         demand, cap = _steps(iv["demand_workload_h"][sl]), _steps(iv["capacity_h"][sl])
         req = np.where(
             np.isnan(iv["required_agents_erlang_a"][sl]),
@@ -123,14 +138,9 @@ def _ratio_safe(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def plot_service_level(result: RunResult, path: Path) -> Path:
     """Per channel: service level (answered within target / offered) and abandonment."""
     c, iv = result.centre, result.interval_means()
-    n_k, n_c = c.n_intervals, len(c.channels)
-    xs = _hours(result, n_k)
-    fig, axes = plt.subplots(
-        n_c, 1, figsize=(11, 2.2 * n_c + 0.8), sharex=True, squeeze=False, constrained_layout=True
-    )
-    for ci, ch in enumerate(c.channels):
-        ax = axes[ci, 0]
-        sl = slice(ci * n_k, (ci + 1) * n_k)
+    xs = _hours(result, c.n_intervals)
+    fig, axes = _channel_axes(result, 2.2)
+    for ci, ch, ax, sl in _per_channel(result, axes):
         target = f"{ch.target_s:g} s" if ch.mode == "sync" else f"{ch.target_s / 3600:g} h"
         ax.step(
             xs,
