@@ -45,9 +45,14 @@ def _num(value: Any, key: str, **limits: Any) -> Any:
     return number({key: value}, key, "", **limits)
 
 
+_MAX_NAMES = 127  # channels, intents and pools are int8 indices in the contact records
+
+
 def _names(d: Any, key: str) -> list[str]:
     if not isinstance(d, Mapping) or not d:
         raise ConfigError(f"{_P}{key}", d, "must name at least one entry")
+    if len(d) > _MAX_NAMES:
+        raise ConfigError(f"{_P}{key}", f"<{len(d)} entries>", f"at most {_MAX_NAMES}")
     return [str(k) for k in d]
 
 

@@ -31,7 +31,9 @@ class ContactKind(IntEnum):
 
 @dataclass(frozen=True)
 class ContactRecords:
-    """One row per arrival, in arrival order. Times are seconds from the start of the run.
+    """One row per arrival. Times are seconds from the start of the run. The customers who
+    arrive of their own accord come first, in arrival order; retries, repeats and chasers
+    follow in the order they arrived (so the rows are not sorted by arrival time overall).
 
     ``answer_s`` is NaN for contacts never answered; ``end_s`` is the time the contact left
     (service end, abandonment or blocking) and NaN for contacts still in the system.
