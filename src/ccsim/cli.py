@@ -15,10 +15,11 @@ from typing import Any
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from .errors import ConfigError, InputFileError
-from .job import run_job, validate_config
+from .job import run_job_recording_errors, validate_config
 from .schema import (
     BehaviourConf,
     CCSimConf,
@@ -205,8 +206,12 @@ def precheck(argv: list[str]) -> None:
 
 @hydra.main(version_base="1.3", config_path="conf", config_name="config")
 def _hydra_main(cfg: DictConfig) -> None:
+    hc = HydraConfig.get()
     try:
-        run_job(cfg, Path(HydraConfig.get().runtime.output_dir))
+        # In a sweep a failing job leaves error.json and the others go on.
+        run_job_recording_errors(
+            cfg, Path(hc.runtime.output_dir), keep_going=hc.mode == RunMode.MULTIRUN
+        )
     except (ConfigError, InputFileError) as exc:  # precheck normally catches these first
         _fail(str(exc))
 

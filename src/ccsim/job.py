@@ -6,7 +6,10 @@ directly with a composed config.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import traceback
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -15,13 +18,13 @@ from typing import Any
 from omegaconf import DictConfig, OmegaConf
 
 from .centre_config import centre_from_config
-from .errors import ConfigError
+from .errors import ConfigError, InputFileError
 from .model import Centre
 from .report import write_outputs
 from .run import RunResult, run
 from .scenario import RunSettings, Scenario, run_settings_from_config, scenario_from_config
 
-__all__ = ["Job", "validate_config", "run_job"]
+__all__ = ["Job", "validate_config", "run_job", "run_job_recording_errors", "config_digest"]
 
 log = logging.getLogger("ccsim")
 
@@ -72,10 +75,38 @@ def _progress(done: int, total: int) -> None:
         log.info("replication %d/%d done", done, total)
 
 
+def config_digest(cfg: DictConfig | dict[str, Any]) -> str:
+    """A fingerprint of the resolved config: a finished job with the same one is not rerun."""
+    text = json.dumps(_raw(cfg), sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _finished(out_dir: Path, digest: str) -> bool:
+    try:
+        summary = json.loads((out_dir / "summary.json").read_text())
+    except (OSError, ValueError):
+        return False
+    return bool(summary.get("config_digest") == digest)
+
+
 def run_job(
-    cfg: DictConfig | dict[str, Any], out_dir: Path, base_dir: Path | None = None
-) -> RunResult:
-    """Validate ``cfg``, run every replication and write the output folder."""
+    cfg: DictConfig | dict[str, Any],
+    out_dir: Path,
+    base_dir: Path | None = None,
+    *,
+    resume: bool = True,
+) -> RunResult | None:
+    """Validate ``cfg``, run every replication and write the output folder.
+
+    With ``resume``, a folder that already holds the results of this exact config is left as
+    it is (an interrupted sweep rerun into the same folder redoes only unfinished jobs), and
+    None is returned.
+    """
+    out_dir = Path(out_dir)
+    digest = config_digest(cfg)
+    if resume and _finished(out_dir, digest):
+        log.info("results for this config are already in %s: skipped", out_dir)
+        return None
     job = validate_config(cfg, base_dir)
     c = job.centre
     log.info(
@@ -87,7 +118,8 @@ def run_job(
         job.settings.replications,
     )
     result = run(c, job.settings, progress=_progress, scenario=job.scenario, start=job.start)
-    write_outputs(result, Path(out_dir), _raw(cfg))
+    (out_dir / "error.json").unlink(missing_ok=True)  # an earlier failure of this job is over
+    write_outputs(result, out_dir, _raw(cfg), digest)
     est = result.estimates
     for ch, ce in zip(c.channels, result.channel_estimates, strict=True):
         log.info(
@@ -100,3 +132,35 @@ def run_job(
     log.info("agent-hours short (positive demand delta): %.1f", est["positive_demand_delta_h"].mean)
     log.info("outputs in %s (report.md, summary.json, intervals.csv, *.png)", out_dir)
     return result
+
+
+def run_job_recording_errors(
+    cfg: DictConfig | dict[str, Any], out_dir: Path, *, keep_going: bool
+) -> RunResult | None:
+    """:func:`run_job`, but a failure is written to ``error.json`` in the job's folder (the
+    error, its traceback and the config digest). With ``keep_going`` (a sweep) the failure
+    is logged and the other jobs go on; otherwise it is raised again."""
+    try:
+        return run_job(cfg, out_dir)
+    except (ConfigError, InputFileError):
+        raise  # the user's input: reported as one line by the CLI
+    except Exception as exc:
+        from .outputs import write_json
+
+        write_json(
+            Path(out_dir) / "error.json",
+            {
+                "error": f"{type(exc).__name__}: {exc}",
+                "traceback": traceback.format_exc(),
+                "config_digest": config_digest(cfg),
+            },
+        )
+        log.error(
+            "job failed (%s: %s); details in %s",
+            type(exc).__name__,
+            exc,
+            Path(out_dir) / "error.json",
+        )
+        if not keep_going:
+            raise
+        return None

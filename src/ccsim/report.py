@@ -36,7 +36,7 @@ def _est(e: Estimate) -> dict[str, float]:
     return {"mean": e.mean, "ci95_low": e.ci_low, "ci95_high": e.ci_high, "std": e.std, "n": e.n}
 
 
-def _summary(result: RunResult, config: dict[str, Any]) -> dict[str, Any]:
+def _summary(result: RunResult, config: dict[str, Any], digest: str) -> dict[str, Any]:
     c, st = result.centre, result.settings
     n = sum(r.n_contacts for r in result.replications)
     return {
@@ -84,6 +84,7 @@ def _summary(result: RunResult, config: dict[str, Any]) -> dict[str, Any]:
             sum(r.record_bytes for r in result.replications) / n if n else None
         ),
         "config": config,
+        "config_digest": digest,
     }
 
 
@@ -266,8 +267,11 @@ def _report_md(result: RunResult, plot_names: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_outputs(result: RunResult, out_dir: Path, config: dict[str, Any]) -> list[Path]:
-    """Write every output file of a run into ``out_dir``; returns their paths."""
+def write_outputs(
+    result: RunResult, out_dir: Path, config: dict[str, Any], digest: str = ""
+) -> list[Path]:
+    """Write every output file of a run into ``out_dir``; returns their paths. ``summary.json``
+    is written last: its presence (with ``digest``) marks the job as finished."""
     out_dir = Path(out_dir)
     c = result.centre
     iv = result.interval_means()
@@ -300,6 +304,6 @@ def write_outputs(result: RunResult, out_dir: Path, config: dict[str, Any]) -> l
         for path in write_plots(result, out_dir):
             written.append(path)
             plot_names.append(path.name)
-    write_json(out_dir / "summary.json", _summary(result, config))
     atomic_write_text(out_dir / "report.md", _report_md(result, plot_names))
-    return written + [out_dir / "summary.json", out_dir / "report.md"]
+    write_json(out_dir / "summary.json", _summary(result, config, digest))
+    return written + [out_dir / "report.md", out_dir / "summary.json"]

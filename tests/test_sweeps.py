@@ -1,0 +1,81 @@
+"""Sweeps keep what is already computed: finished jobs are skipped on a rerun, failures are
+recorded and do not stop the other jobs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+import ccsim.job
+from ccsim.job import config_digest, run_job, run_job_recording_errors
+
+SWEEP = (
+    "-m",
+    "scenario=erlang_c",
+    "scenario.agents=26,28",
+    "scenario.horizon_h=4",
+    "run.replications=2",
+    "run.n_jobs=1",
+    "run.plots=false",
+    "hydra.sweep.dir=sweep",
+)
+
+
+def _ccsim(*args, cwd):
+    exe = shutil.which("ccsim")
+    cmd = [exe] if exe else [sys.executable, "-m", "ccsim"]
+    return subprocess.run([*cmd, *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def test_rerun_of_a_sweep_skips_finished_jobs(tmp_path):
+    first = _ccsim(*SWEEP, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    summaries = [tmp_path / "sweep" / j / "summary.json" for j in ("0", "1")]
+    stamps = [p.stat().st_mtime_ns for p in summaries]
+    # An interrupted sweep: job 1 never finished.
+    summaries[1].unlink()
+    second = _ccsim(*SWEEP, cwd=tmp_path)
+    assert second.returncode == 0, second.stderr
+    log = second.stdout + second.stderr
+    assert log.count("already in") == 1  # job 0 skipped, job 1 redone
+    assert summaries[0].stat().st_mtime_ns == stamps[0]
+    assert summaries[1].exists()
+    digests = {json.loads(p.read_text())["config_digest"] for p in summaries}
+    assert len(digests) == 2  # different agents, different configs
+
+
+def test_changed_config_in_the_same_folder_is_rerun(compose_cfg, tmp_path):
+    a = compose_cfg("scenario=erlang_c", "scenario.horizon_h=2", "run.plots=false")
+    b = compose_cfg(
+        "scenario=erlang_c", "scenario.horizon_h=2", "run.plots=false", "scenario.agents=30"
+    )
+    assert config_digest(a) != config_digest(b)
+    assert run_job(a, tmp_path) is not None
+    assert run_job(a, tmp_path) is None  # same config: kept
+    assert run_job(b, tmp_path) is not None  # another config: run again
+    assert run_job(a, tmp_path, resume=False) is not None
+
+
+def test_a_failing_job_records_its_error(compose_cfg, tmp_path, monkeypatch):
+    cfg = compose_cfg("scenario=erlang_c", "scenario.horizon_h=2", "run.plots=false")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(ccsim.job, "run", broken)
+    assert run_job_recording_errors(cfg, tmp_path / "a", keep_going=True) is None
+    err = json.loads((tmp_path / "a" / "error.json").read_text())
+    assert err["error"] == "RuntimeError: disk on fire"
+    assert "Traceback" in err["traceback"] and err["config_digest"] == config_digest(cfg)
+    assert not (tmp_path / "a" / "summary.json").exists()
+    with pytest.raises(RuntimeError):
+        run_job_recording_errors(cfg, tmp_path / "b", keep_going=False)
+    assert (tmp_path / "b" / "error.json").exists()
+    # Once the job succeeds, the stale error report goes away.
+    monkeypatch.undo()
+    assert run_job_recording_errors(cfg, tmp_path / "a", keep_going=True) is not None
+    assert not (tmp_path / "a" / "error.json").exists()
