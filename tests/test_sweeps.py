@@ -79,3 +79,39 @@ def test_a_failing_job_records_its_error(compose_cfg, tmp_path, monkeypatch):
     monkeypatch.undo()
     assert run_job_recording_errors(cfg, tmp_path / "a", keep_going=True) is not None
     assert not (tmp_path / "a" / "error.json").exists()
+
+
+def test_submitit_local_launcher_runs_a_sweep(tmp_path):
+    pytest.importorskip("hydra_plugins.hydra_submitit_launcher")
+    proc = _ccsim(
+        "-m",
+        "hydra/launcher=submitit_local",
+        "scenario=erlang_c",
+        "scenario.agents=26,28",
+        "scenario.horizon_h=4",
+        "run.replications=2",
+        "run.plots=false",
+        "hydra.sweep.dir=sweep",
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    for job in ("0", "1"):
+        summary = json.loads((tmp_path / "sweep" / job / "summary.json").read_text())
+        assert summary["config"]["scenario"]["agents"] == (26, 28)[int(job)]
+
+
+def test_ray_launcher_runs_a_sweep_when_installed(tmp_path):
+    pytest.importorskip("hydra_plugins.hydra_ray_launcher")
+    proc = _ccsim(
+        "-m",
+        "hydra/launcher=ray",
+        "scenario=erlang_c",
+        "scenario.agents=26,28",
+        "scenario.horizon_h=4",
+        "run.replications=1",
+        "run.plots=false",
+        "hydra.sweep.dir=sweep",
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert all((tmp_path / "sweep" / j / "summary.json").exists() for j in ("0", "1"))
