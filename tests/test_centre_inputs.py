@@ -147,3 +147,37 @@ def test_routing_policy_is_pluggable(compose_cfg, tmp_path):
         runs[name] = est[0]["abandon_rate"].mean - est[1]["abandon_rate"].mean  # billing - tech
     assert runs["skills_priority"] > 0
     assert runs["skills_priority"] > runs["fifo"] + 0.01
+
+
+def test_demand_events_shape_the_arrival_rates(compose_cfg):
+    from ccsim.errors import ConfigError
+
+    base = ("scenario=small_centre", "run.replications=1", "run.plots=false")
+    plain = validate_config(compose_cfg(*base)).centre
+    event = (
+        "centre.events=[{name:outage,start:'2026-01-05 10:00',duration_h:2,magnitude:1.0,"
+        "channels:[voice]},{name:surge,start:'2026-01-06 09:00',duration_h:6,magnitude:2.0,"
+        "decay_h:1,intents:[billing]}]"
+    )
+    c = validate_config(compose_cfg(*base, event)).centre
+    ratio = np.divide(
+        c.rate_per_s, plain.rate_per_s, out=np.ones_like(c.rate_per_s), where=plain.rate_per_s > 0
+    )
+    voice, chat = 0, 1
+    # Outage: voice (every intent) doubles 10:00-12:00 on day 1 (intervals 20-23); chat does not.
+    np.testing.assert_allclose(ratio[voice, :, 20:24], 2.0)
+    np.testing.assert_allclose(ratio[voice, :, 24], 1.0)
+    np.testing.assert_allclose(ratio[chat, :, 20:24], 1.0)
+    # Surge: billing only, 1 + 2 exp(-t/1 h) at each interval's midpoint, from day 2 09:00.
+    k = 48 + 18
+    t_h = np.arange(12) * 0.5 + 0.25
+    np.testing.assert_allclose(ratio[chat, 0, k : k + 12], 1.0 + 2.0 * np.exp(-t_h))
+    np.testing.assert_allclose(ratio[chat, 1, k : k + 12], 1.0)
+    with pytest.raises(ConfigError, match=r"centre.events\[0\].duration_h"):
+        validate_config(compose_cfg(*base, "centre.events=[{start:'2026-01-05 10:00'}]"))
+    with pytest.raises(ConfigError, match=r"centre.events\[0\].channels"):
+        validate_config(
+            compose_cfg(
+                *base, "centre.events=[{start:'2026-01-05 10:00',duration_h:1,channels:[fax]}]"
+            )
+        )

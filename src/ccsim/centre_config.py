@@ -21,6 +21,7 @@ from .roster import agents_per_interval, read_roster_csv, shifts_from_config
 from .routing import resolve_router
 from .scenario import (
     as_dict,
+    check_keys,
     distribution_from_config,
     interval_minutes,
     number,
@@ -173,6 +174,52 @@ def _forecast_handle_scale(
     return scale
 
 
+_EVENT_KEYS = ("name", "start", "duration_h", "magnitude", "decay_h", "channels", "intents")
+
+
+def _apply_events(
+    rate: np.ndarray,
+    items: Any,
+    start: datetime,
+    interval_s: float,
+    ch_names: list[str],
+    it_names: list[str],
+) -> None:
+    """Multiply the arrival rates by each demand event's profile (in place)."""
+    if not items:
+        return
+    if not isinstance(items, (list, tuple)):
+        raise ConfigError(f"{_P}events", items, "must be a list of events")
+    mid_s = (np.arange(rate.shape[2]) + 0.5) * interval_s  # each interval's midpoint
+    for n, item in enumerate(items):
+        p = f"{_P}events[{n}]."
+        if not isinstance(item, Mapping):
+            raise ConfigError(p.rstrip("."), item, "must be a mapping")
+        check_keys(item, _EVENT_KEYS, p)
+        try:
+            t0 = (datetime.fromisoformat(str(item.get("start"))) - start).total_seconds()
+        except ValueError:
+            raise ConfigError(
+                f"{p}start", item.get("start"), "a date and time, YYYY-MM-DD HH:MM"
+            ) from None
+        d = {"magnitude": 1.0, "decay_h": 0.0, **item}
+        duration = 3600.0 * number(d, "duration_h", p, minimum=0.0, strict_min=True)
+        magnitude = number(d, "magnitude", p, minimum=-1.0)
+        decay = 3600.0 * number(d, "decay_h", p, minimum=0.0)
+        chans = [
+            _lookup(x, ch_names, f"{p}channels", "channel")
+            for x in (item.get("channels") or ch_names)
+        ]
+        ints = [
+            _lookup(x, it_names, f"{p}intents", "intent") for x in (item.get("intents") or it_names)
+        ]
+        t = mid_s - t0
+        active = (t >= 0) & (t < duration)
+        shape = np.exp(-np.where(active, t, 0.0) / decay) if decay > 0 else np.ones_like(t)
+        factor = np.where(active, 1.0 + magnitude * shape, 1.0)
+        rate[np.ix_(chans, ints)] *= factor
+
+
 def centre_from_config(raw: Any, *, base_dir: Path | None = None) -> tuple[Centre, CentreInfo]:
     """Validate ``cfg.centre`` and build the model. Relative CSV paths resolve from ``base_dir``
     (the directory ccsim was started in)."""
@@ -269,6 +316,8 @@ def centre_from_config(raw: Any, *, base_dir: Path | None = None) -> tuple[Centr
             day_idx = (np.arange(n_k) + first) // per_day
             vol = daily * prof[k_of_day] * np.array(dow)[(weekday0 + day_idx) % 7]
             rate[c] = shares[c][:, None] * vol[None, :] / interval_s
+
+    _apply_events(rate, d["events"], start, interval_s, ch_names, it_names)
 
     # -- pools and staffing -----------------------------------------------------------------
     pool_names = _names(d["pools"], "pools")
