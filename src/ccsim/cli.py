@@ -171,12 +171,11 @@ def precheck(argv: list[str]) -> None:
     from hydra._internal.utils import get_args_parser
     from hydra.core.global_hydra import GlobalHydra
 
-    try:
-        args = get_args_parser().parse_args(argv)
-    except SystemExit:
-        raise
+    args = get_args_parser().parse_args(argv)  # bad flags: argparse exits 2 with usage
     if args.help or args.hydra_help or args.info or args.shell_completion or args.cfg:
         return  # Hydra prints and exits without running jobs
+    if args.config_dir or args.config_path:
+        return  # the user's own config tree: each job validates its config as it starts
     config_name = args.config_name or "config"
     try:
         _check_override_keys(list(args.overrides))
