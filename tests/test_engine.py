@@ -176,3 +176,18 @@ def test_arrival_counts_follow_the_profile():
     se = np.sqrt(np.maximum(expected, 1) / 400)
     assert np.all(np.abs(mean - expected) <= 5 * se)
     assert mean[1] == 0
+
+
+def test_buffered_draws_never_repeat_a_chunk():
+    """Regression: follow-up contacts' draws came from a generator re-made at every refill,
+    so every chunk of draws was the same chunk again."""
+    from ccsim.distributions import Exponential
+    from ccsim.engine import _CHUNK, _Draws
+
+    streams = RandomStreams(1)
+    draws = _Draws(streams.stream("repeat_delay"), Exponential(600.0).sample)
+    values = np.array([draws() for _ in range(3 * _CHUNK)])
+    assert not np.array_equal(values[:_CHUNK], values[_CHUNK : 2 * _CHUNK])
+    # The same stream read in one piece gives the same sequence: chunking changes nothing.
+    whole = Exponential(600.0).sample(RandomStreams(1).stream("repeat_delay"), 3 * _CHUNK)
+    np.testing.assert_allclose(values, whole)

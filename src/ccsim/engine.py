@@ -73,17 +73,26 @@ def _run_until(env: simpy.Environment, horizon_s: float) -> None:
     env._now = horizon_s
 
 
-class _Draws:
-    """Buffered draws from one stream: the k-th call always returns the k-th draw."""
+def _uniform(rng: np.random.Generator, n: int) -> np.ndarray:
+    return rng.random(n)
 
-    def __init__(self, sample: Any) -> None:
-        self._sample = sample  # n -> np.ndarray
+
+class _Draws:
+    """Buffered draws from one stream: the k-th call always returns the k-th draw.
+
+    ``sample(rng, n)`` draws n values from the one generator ``rng``, kept for the whole run
+    (a generator made per refill would repeat the same chunk over and over).
+    """
+
+    def __init__(self, rng: np.random.Generator, sample: Any) -> None:
+        self._rng = rng
+        self._sample = sample
         self._buf: list[float] = []
         self._pos = 0
 
     def __call__(self) -> float:
         if self._pos == len(self._buf):
-            self._buf = self._sample(_CHUNK).tolist()
+            self._buf = self._sample(self._rng, _CHUNK).tolist()
             self._pos = 0
         v = self._buf[self._pos]
         self._pos += 1
@@ -188,14 +197,12 @@ class _Centre:
         self.retry_prob = b.retry_prob.tolist()
         self.overflow_s = b.overflow_s
         self.chaser = b.chaser_channel
-        self._u = _Draws(streams.stream("behaviour").random)
+        self._u = _Draws(streams.stream("behaviour"), _uniform)
         self._retry_delay = (
-            _Draws(lambda n: b.retry_delay.sample(streams.stream("retry_delay"), n))
-            if b.retry_delay
-            else None
+            _Draws(streams.stream("retry_delay"), b.retry_delay.sample) if b.retry_delay else None
         )
         self._repeat_delay = (
-            _Draws(lambda n: b.repeat_delay.sample(streams.stream("repeat_delay"), n))
+            _Draws(streams.stream("repeat_delay"), b.repeat_delay.sample)
             if b.repeat_delay
             else None
         )
@@ -212,22 +219,16 @@ class _Centre:
                 nxt[k] = k if is_open[c, k] else nxt[k + 1]
             self.next_open.append(nxt.tolist())
         self._new_handle = [
-            _Draws(
-                lambda n, ch=ch: ch.handle_time.sample(
-                    streams.stream(f"handle_time/{ch.name}/new"), n
-                )
-            )
+            _Draws(streams.stream(f"handle_time/{ch.name}/new"), ch.handle_time.sample)
             for ch in chans
         ]
         self._new_patience = [
-            _Draws(
-                lambda n, ch=ch: ch.patience.sample(streams.stream(f"patience/{ch.name}/new"), n)
-            )
+            _Draws(streams.stream(f"patience/{ch.name}/new"), ch.patience.sample)
             if ch.patience is not None
             else None
             for ch in chans
         ]
-        self._new_u = _Draws(streams.stream("resolution/new").random)
+        self._new_u = _Draws(streams.stream("resolution/new"), _uniform)
         # Bound once: a bound method made per event costs measurable time on the hot path.
         self._cb_service_end = self._on_service_end
         self._cb_base_arrival = self._on_base_arrival
