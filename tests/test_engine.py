@@ -191,3 +191,23 @@ def test_buffered_draws_never_repeat_a_chunk():
     # The same stream read in one piece gives the same sequence: chunking changes nothing.
     whole = Exponential(600.0).sample(RandomStreams(1).stream("repeat_delay"), 3 * _CHUNK)
     np.testing.assert_allclose(values, whole)
+
+
+def test_day_multiplier_changes_at_midnight():
+    """Over-dispersion: one gamma multiplier per calendar day, whatever hour the run starts."""
+    from dataclasses import replace
+
+    from ccsim.arrivals import sample_customers
+
+    base = scenario_from_config(mmc_config(100, 60, 5, horizon_h=48)).to_centre()
+    centre = replace(base, clock_start_h=20.0, day_volume_cv=0.5)
+    counts = []
+    for rep in range(200):
+        arr = sample_customers(centre, RandomStreams(3, rep)).arrival_s
+        counts.append(np.bincount((arr // 3600).astype(int), minlength=48))
+    counts = np.array(counts, dtype=float)
+    # Hours 0-3 are day 1 (20:00-24:00), hours 4-27 day 2: within a day the hourly counts move
+    # together across replications, across midnight they do not.
+    within = np.corrcoef(counts[:, 1], counts[:, 2])[0, 1]
+    across = np.corrcoef(counts[:, 3], counts[:, 4])[0, 1]
+    assert within > 0.3 and abs(across) < 0.2, (within, across)

@@ -49,11 +49,13 @@ def sample_customers(centre: Centre, streams: RandomStreams) -> Customers:
     n_ch, n_in, n_k = centre.rate_per_s.shape
     rate = centre.rate_per_s
     if centre.day_volume_cv > 0:
+        # One multiplier per calendar day (days start at midnight, not at the horizon start).
         per_day = max(1, int(round(86400.0 / centre.interval_s)))
-        n_days = -(-n_k // per_day)
+        first = int(round(centre.clock_start_h * 3600.0 / centre.interval_s))
+        day = (np.arange(n_k) + first) // per_day
         shape = 1.0 / centre.day_volume_cv**2
-        mult = streams.stream("day_volume").gamma(shape, 1.0 / shape, n_days)
-        rate = rate * np.repeat(mult, per_day)[:n_k]
+        mult = streams.stream("day_volume").gamma(shape, 1.0 / shape, int(day[-1]) + 1)
+        rate = rate * mult[day]
     times, chans, ints = [], [], []
     for c in range(n_ch):
         for j in range(n_in):
