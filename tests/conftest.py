@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -48,3 +52,10 @@ def mmc_config(
         "waiting_room": waiting_room,
         "target_answer_s": target_s,
     }
+
+
+def run_ccsim(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """The installed ``ccsim`` command (or ``python -m ccsim``), as a user runs it."""
+    exe = shutil.which("ccsim")
+    cmd = [exe] if exe else [sys.executable, "-m", "ccsim"]
+    return subprocess.run([*cmd, *args], cwd=cwd, capture_output=True, text=True, timeout=300)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from ccsim.job import run_job
+from conftest import run_ccsim
 
 FILES = (
     "summary.json",
@@ -25,14 +24,8 @@ FILES = (
 )
 
 
-def _ccsim(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    exe = shutil.which("ccsim")
-    cmd = [exe] if exe else [sys.executable, "-m", "ccsim"]
-    return subprocess.run([*cmd, *args], cwd=cwd, capture_output=True, text=True, timeout=300)
-
-
 def test_default_day_writes_every_output(tmp_path):
-    proc = _ccsim("scenario=default_day", "hydra.run.dir=run", cwd=tmp_path)
+    proc = run_ccsim("scenario=default_day", "hydra.run.dir=run", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     out = tmp_path / "run"
     for name in FILES:
@@ -59,11 +52,11 @@ def test_default_day_writes_every_output(tmp_path):
 def test_same_config_and_seed_give_identical_bytes(tmp_path):
     args = ("scenario=erlang_a", "scenario.horizon_h=6", "run.replications=3", "run.n_jobs=1")
     for d in ("a", "b"):
-        proc = _ccsim(*args, f"hydra.run.dir={d}", cwd=tmp_path)
+        proc = run_ccsim(*args, f"hydra.run.dir={d}", cwd=tmp_path)
         assert proc.returncode == 0, proc.stderr
     for name in FILES:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
-    proc = _ccsim(*args, "run.seed=99", "hydra.run.dir=c", cwd=tmp_path)
+    proc = run_ccsim(*args, "run.seed=99", "hydra.run.dir=c", cwd=tmp_path)
     assert (tmp_path / "a" / "intervals.csv").read_bytes() != (
         tmp_path / "c" / "intervals.csv"
     ).read_bytes()
@@ -114,25 +107,8 @@ def test_every_preset_composes_and_runs(compose_cfg, tmp_path, preset):
         assert res.reference is not None
 
 
-def test_multirun_sweep(tmp_path):
-    proc = _ccsim(
-        "-m",
-        "scenario=erlang_c",
-        "scenario.agents=26,28",
-        "scenario.horizon_h=4",
-        "run.replications=2",
-        "run.n_jobs=1",
-        "run.plots=false",
-        "hydra.sweep.dir=sweep",
-        cwd=tmp_path,
-    )
-    assert proc.returncode == 0, proc.stderr
-    for job in ("0", "1"):
-        assert (tmp_path / "sweep" / job / "summary.json").exists()
-
-
 def test_plain_ccsim_runs_the_one_week_omnichannel_centre(tmp_path):
-    proc = _ccsim("run.replications=2", cwd=tmp_path)  # default output folder
+    proc = run_ccsim("run.replications=2", cwd=tmp_path)  # default output folder
     assert proc.returncode == 0, proc.stderr
     (out,) = (tmp_path / "outputs" / "default_week").iterdir()
     summary = json.loads((out / "summary.json").read_text())

@@ -4,14 +4,12 @@ recorded and do not stop the other jobs."""
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
 
 import pytest
 
 import ccsim.job
 from ccsim.job import config_digest, run_job, run_job_recording_errors
+from conftest import run_ccsim
 
 SWEEP = (
     "-m",
@@ -25,20 +23,14 @@ SWEEP = (
 )
 
 
-def _ccsim(*args, cwd):
-    exe = shutil.which("ccsim")
-    cmd = [exe] if exe else [sys.executable, "-m", "ccsim"]
-    return subprocess.run([*cmd, *args], cwd=cwd, capture_output=True, text=True, timeout=300)
-
-
 def test_rerun_of_a_sweep_skips_finished_jobs(tmp_path):
-    first = _ccsim(*SWEEP, cwd=tmp_path)
+    first = run_ccsim(*SWEEP, cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     summaries = [tmp_path / "sweep" / j / "summary.json" for j in ("0", "1")]
     stamps = [p.stat().st_mtime_ns for p in summaries]
     # An interrupted sweep: job 1 never finished.
     summaries[1].unlink()
-    second = _ccsim(*SWEEP, cwd=tmp_path)
+    second = run_ccsim(*SWEEP, cwd=tmp_path)
     assert second.returncode == 0, second.stderr
     log = second.stdout + second.stderr
     assert log.count("already in") == 1  # job 0 skipped, job 1 redone
@@ -83,7 +75,7 @@ def test_a_failing_job_records_its_error(compose_cfg, tmp_path, monkeypatch):
 
 def test_submitit_local_launcher_runs_a_sweep(tmp_path):
     pytest.importorskip("hydra_plugins.hydra_submitit_launcher")
-    proc = _ccsim(
+    proc = run_ccsim(
         "-m",
         "hydra/launcher=submitit_local",
         "scenario=erlang_c",
@@ -102,7 +94,7 @@ def test_submitit_local_launcher_runs_a_sweep(tmp_path):
 
 def test_ray_launcher_runs_a_sweep_when_installed(tmp_path):
     pytest.importorskip("hydra_plugins.hydra_ray_launcher")
-    proc = _ccsim(
+    proc = run_ccsim(
         "-m",
         "hydra/launcher=ray",
         "scenario=erlang_c",
