@@ -129,12 +129,10 @@ class _Centre:
             for ch in chans
         ]
         self.room = [ch.waiting_room for ch in chans]
-        self.intent_factor = [it.handle_factor for it in intents]
         self.fcr = [it.fcr for it in intents]
         n_ch, n_in, n_pool = len(chans), len(intents), len(pools)
         self.n_ch, self.n_in = n_ch, n_in
         qkey = [[c * n_in + j for j in range(n_in)] for c in range(n_ch)]
-        self.qkey = qkey
         # Queues per (channel, intent): primary, and overflow (contacts past the overflow delay).
         self.queue: list[deque[int]] = [deque() for _ in range(n_ch * n_in)]
         self.oqueue: list[deque[int]] = [deque() for _ in range(n_ch * n_in)]
@@ -173,9 +171,6 @@ class _Centre:
                 for j in range(n_in)
             ]
             for p in range(n_pool)
-        ]
-        self.prio_of = [
-            (chans[k // n_in].priority, intents[k % n_in].priority) for k in range(n_ch * n_in)
         ]
         # -- agents ------------------------------------------------------------------------------
         self.agent_pool: list[int] = []

@@ -395,10 +395,9 @@ def total_metrics(
     wait = f.wait[sel]
     left = f.left_queue[sel]
     iv = {k: v[rows] for k, v in intervals.items()}
-    # The centre's delta per interval sums the channels before looking at its sign.
-    n_k_rows = int(rows.sum()) if channel != ALL_CHANNELS else None
     delta = iv["demand_delta_h"]
-    if n_k_rows is None:
+    if channel == ALL_CHANNELS:
+        # The centre's delta per interval sums the channels before looking at its sign.
         delta = np.bincount(iv["interval"].astype(np.int64) - first, weights=delta)
     unmet = (f.abandoned | f.blocked | f.waiting)[sel]
     decided = float(f.decided[sel].sum())

@@ -62,6 +62,15 @@ def _channel_axes(result: RunResult, height_per_channel: float) -> tuple[plt.Fig
     )
 
 
+def _finish_channel_figure(
+    result: RunResult, fig: plt.Figure, axes: np.ndarray, title: str, path: Path
+) -> Path:
+    axes[-1, 0].set_xlabel(_xlabel(result))
+    _shade_warmup(result, list(axes[:, 0]))
+    fig.suptitle(f"{result.centre.name}: {title}")
+    return _save(fig, path)
+
+
 def _per_channel(result: RunResult, axes: np.ndarray):  # type: ignore[no-untyped-def]
     """(index, channel, its axes, its rows in the channel-major interval columns)."""
     n_k = result.centre.n_intervals
@@ -123,10 +132,9 @@ def plot_demand_delta(result: RunResult, path: Path) -> Path:
         ax.set_title(f"{ch.name} ({ch.mode})", loc="left", fontsize=10)
         if ci == 0:
             ax.legend(loc="upper right", fontsize=7, ncol=5)
-    axes[-1, 0].set_xlabel(_xlabel(result))
-    _shade_warmup(result, list(axes[:, 0]))
-    fig.suptitle(f"{c.name}: demand workload vs capacity per channel")
-    return _save(fig, path)
+    return _finish_channel_figure(
+        result, fig, axes, "demand workload vs capacity per channel", path
+    )
 
 
 def _ratio_safe(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -167,10 +175,9 @@ def plot_service_level(result: RunResult, path: Path) -> Path:
         ax.set_title(f"{ch.name} ({ch.mode})", loc="left", fontsize=10)
         if ci == 0:
             ax.legend(loc="lower right", fontsize=7, ncol=3)
-    axes[-1, 0].set_xlabel(_xlabel(result))
-    _shade_warmup(result, list(axes[:, 0]))
-    fig.suptitle(f"{c.name}: service level and abandonment per interval")
-    return _save(fig, path)
+    return _finish_channel_figure(
+        result, fig, axes, "service level and abandonment per interval", path
+    )
 
 
 def plot_occupancy(result: RunResult, path: Path) -> Path:

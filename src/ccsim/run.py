@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any, Callable
 
 import numpy as np
@@ -70,12 +71,21 @@ class RunResult:
             out[col] = np.where(n > 0, s / np.maximum(n, 1), np.nan)
         return out
 
-    def interval_means(self) -> dict[str, np.ndarray]:
-        """Per channel x interval metrics averaged over replications (NaN-aware)."""
+    @cached_property
+    def _interval_means(self) -> dict[str, np.ndarray]:
         return self._means("intervals", INTERVAL_COLUMNS)
 
-    def pool_means(self) -> dict[str, np.ndarray]:
+    @cached_property
+    def _pool_means(self) -> dict[str, np.ndarray]:
         return self._means("pools", POOL_COLUMNS)
+
+    def interval_means(self) -> dict[str, np.ndarray]:
+        """Per channel x interval metrics averaged over replications (NaN-aware), computed once
+        (the CSV, the report and every plot read them)."""
+        return self._interval_means
+
+    def pool_means(self) -> dict[str, np.ndarray]:
+        return self._pool_means
 
 
 def run_replication(centre: Centre, settings: RunSettings, replication: int) -> ReplicationResult:
