@@ -1,0 +1,221 @@
+"""Collect the job folders of a sweep or study into one tidy table.
+
+A job folder holds ``summary.json`` (finished) or ``error.json`` (failed), ``replications.csv``
+and, when Hydra ran it, ``.hydra/overrides.yaml``. This module finds them at any depth under a
+folder, reads what comparisons need (seed, replications, strategies, swept overrides, the Erlang
+reference, per-replication values) and writes ``tidy.csv``. Reads outputs; never runs the model.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .outputs import write_csv
+
+__all__ = [
+    "Job",
+    "FailedJob",
+    "Collection",
+    "NoJobsError",
+    "collect",
+    "parse_override",
+    "variant_name",
+    "write_tidy",
+    "TIDY_COLUMNS",
+]
+
+BASELINE = "baseline"
+TIDY_COLUMNS = ("job", "variant", "seed", "replication", "channel", "metric", "value")
+
+
+class NoJobsError(ValueError):
+    """The folder does not exist or holds no job: reported as one line (exit status 2)."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One finished job folder."""
+
+    name: str  # path relative to the collected folder ("." for the folder itself), POSIX
+    seed: int | None
+    replications: int | None
+    strategies: tuple[str, ...]
+    overrides: dict[str, str]  # key -> value as written, strategy and hydra.* keys left out
+    totals: dict[str, dict[str, Any]]
+    reference: dict[str, Any] | None
+    config: dict[str, Any]
+    # (channel, metric) -> {replication: value}; NaN where the run had no data
+    values: dict[tuple[str, str], dict[int, float]] = field(repr=False)
+
+    @property
+    def variant(self) -> str:
+        return variant_name(self.strategies)
+
+    def replication_values(self, metric: str, channel: str = "all") -> dict[int, float]:
+        return self.values.get((channel, metric), {})
+
+
+@dataclass(frozen=True)
+class FailedJob:
+    name: str
+    error: str  # first line of the error
+
+
+@dataclass(frozen=True)
+class Collection:
+    """Every job found under ``root``, sorted by name."""
+
+    root: Path
+    jobs: list[Job]
+    failed: list[FailedJob]
+    params: list[str]  # swept override keys: those whose value differs between jobs
+
+
+def variant_name(strategies: tuple[str, ...] | list[str]) -> str:
+    """Strategies joined by ``+`` in the order applied, or ``baseline`` when there are none."""
+    return "+".join(strategies) if strategies else BASELINE
+
+
+def _is_strategy_key(key: str) -> bool:
+    return key == "strategy" or key.startswith(("strategy.", "strategy/", "strategy@"))
+
+
+def parse_override(line: str) -> tuple[str, str] | None:
+    """``key=value`` from a Hydra override line, the ``+``/``++`` prefixes dropped; None for
+    deletions (``~key``) and lines without ``=``."""
+    line = line.strip()
+    if line.startswith("~") or "=" not in line:
+        return None
+    key, value = line.split("=", 1)
+    return key.lstrip("+").strip(), value.strip()
+
+
+def _strategy_list(value: str) -> tuple[str, ...]:
+    """``[a,b]`` or ``a`` (an override's value) -> ("a", "b")."""
+    v = value.strip()
+    if v.startswith("[") and v.endswith("]"):
+        v = v[1:-1]
+    items = [s.strip().strip("'\"") for s in v.split(",")]
+    return tuple(s for s in items if s and s.lower() not in ("null", "none"))
+
+
+def _read_overrides(folder: Path) -> list[str]:
+    path = folder / ".hydra" / "overrides.yaml"
+    if not path.is_file():
+        return []
+    from omegaconf import OmegaConf
+
+    data = OmegaConf.to_container(OmegaConf.load(path))
+    return [str(x) for x in data] if isinstance(data, list) else []
+
+
+def _float(cell: str) -> float:
+    return float(cell) if cell.strip() else math.nan
+
+
+def _read_replications(path: Path) -> dict[tuple[str, str], dict[int, float]]:
+    values: dict[tuple[str, str], dict[int, float]] = {}
+    with open(path, newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            key = (row["channel"], row["metric"])
+            values.setdefault(key, {})[int(row["replication"])] = _float(row["value"])
+    return values
+
+
+def _load_job(folder: Path, name: str) -> Job:
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    if not isinstance(summary, dict) or "totals" not in summary:
+        raise ValueError("summary.json has no totals")
+    rep_path = folder / "replications.csv"
+    if not rep_path.is_file():
+        raise ValueError("summary.json but no replications.csv")
+    overrides: dict[str, str] = {}
+    override_strategies: tuple[str, ...] = ()
+    for line in _read_overrides(folder):
+        kv = parse_override(line)
+        if kv is None:
+            continue
+        key, value = kv
+        if key == "strategy":
+            override_strategies = _strategy_list(value)
+        elif not key.startswith("hydra.") and not key.startswith("hydra/"):
+            if not _is_strategy_key(key):
+                overrides[key] = value
+    strategies = summary.get("strategies")
+    strategies = override_strategies if strategies is None else tuple(str(s) for s in strategies)
+    run = summary.get("run") or {}
+    return Job(
+        name=name,
+        seed=None if run.get("seed") is None else int(run["seed"]),
+        replications=None if run.get("replications") is None else int(run["replications"]),
+        strategies=tuple(strategies),
+        overrides=overrides,
+        totals=summary["totals"],
+        reference=summary.get("reference"),
+        config=summary.get("config") or {},
+        values=_read_replications(rep_path),
+    )
+
+
+def _first_line(text: str) -> str:
+    lines = [ln.strip() for ln in str(text).splitlines() if ln.strip()]
+    return lines[0] if lines else "unknown error"
+
+
+def _job_folders(root: Path) -> list[Path]:
+    """Folders holding summary.json or error.json, at any depth (root included)."""
+    found = {p.parent for pattern in ("summary.json", "error.json") for p in root.rglob(pattern)}
+    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+
+
+def collect(root: Path | str) -> Collection:
+    """Find and read every job under ``root``. Raises :class:`NoJobsError` when ``root`` does
+    not exist or holds no job at all (finished or failed)."""
+    root = Path(root)
+    if not root.exists():
+        raise NoJobsError(f"{root}: no such file or directory")
+    if not root.is_dir():
+        raise NoJobsError(f"{root}: not a folder")
+    jobs: list[Job] = []
+    failed: list[FailedJob] = []
+    for folder in _job_folders(root):
+        name = folder.relative_to(root).as_posix()
+        if (folder / "summary.json").is_file():
+            try:
+                jobs.append(_load_job(folder, name))
+                continue
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                failed.append(FailedJob(name, f"unreadable results: {_first_line(str(exc))}"))
+                continue
+        try:
+            err = json.loads((folder / "error.json").read_text(encoding="utf-8"))
+            message = err.get("error", "") if isinstance(err, dict) else ""
+        except (OSError, ValueError):
+            message = "error.json unreadable"
+        failed.append(FailedJob(name, _first_line(message)))
+    if not jobs:
+        what = f"only failed jobs ({len(failed)}, error.json)" if failed else "no ccsim job"
+        raise NoJobsError(f"{root}: {what}; a job folder holds summary.json")
+    keys = sorted({k for j in jobs for k in j.overrides})
+    params = [k for k in keys if k != "run.seed" and len({j.overrides.get(k) for j in jobs}) > 1]
+    return Collection(root, jobs, failed, params)
+
+
+def write_tidy(coll: Collection, path: Path) -> Path:
+    """One row per job x replication x channel x metric, then one column per swept parameter
+    (empty where a job did not set it)."""
+    header = [*TIDY_COLUMNS, *coll.params]
+    rows = []
+    for job in coll.jobs:
+        extra = [job.overrides.get(k, "") for k in coll.params]
+        seed = "" if job.seed is None else job.seed
+        for (channel, metric), by_rep in job.values.items():
+            for rep, value in sorted(by_rep.items()):
+                rows.append([job.name, job.variant, seed, rep, channel, metric, value, *extra])
+    write_csv(path, header, rows)
+    return path

@@ -1,0 +1,253 @@
+"""Figures of a comparison (PNG): waterfall, per-strategy effects, response curves against a
+swept parameter with the Erlang formulas overlaid. Reads a :class:`ComparisonReport`."""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from .aggregate import Collection, Job  # noqa: E402
+from .outputs import atomic_write_bytes  # noqa: E402
+
+if TYPE_CHECKING:
+    from .compare import ComparisonReport
+
+__all__ = ["write_comparison_plots", "RESPONSE_METRICS"]
+
+RESPONSE_METRICS = (
+    "sl_answered_within_t",
+    "abandon_rate",
+    "asa_s",
+    "occupancy",
+    "positive_demand_delta_h",
+)
+_TITLES = {
+    "positive_demand_delta_h": "agent-hours short",
+    "unmet_contacts": "unmet contacts",
+    "sl_answered_within_t": "service level (answered within T)",
+    "asa_s": "ASA (s)",
+    "abandon_rate": "abandonment rate",
+    "occupancy": "occupancy",
+}
+
+
+def _save(fig: plt.Figure, path: Path) -> Path:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=90, metadata={"Software": None})  # no date, no version
+    plt.close(fig)
+    atomic_write_bytes(path, buf.getvalue())
+    return path
+
+
+def _nan(x: object) -> float:
+    return math.nan if x is None else float(x)  # type: ignore[arg-type]
+
+
+def _waterfall(report: ComparisonReport, path: Path) -> Path:
+    from .compare import WATERFALL_METRICS
+
+    ws = report.waterfalls
+    fig, axes = plt.subplots(
+        len(ws),
+        len(WATERFALL_METRICS),
+        figsize=(5.5 * len(WATERFALL_METRICS), 3.6 * len(ws) + 0.6),
+        squeeze=False,
+        constrained_layout=True,
+    )
+    for row, w in enumerate(ws):
+        for col, m in enumerate(WATERFALL_METRICS):
+            ax = axes[row, col]
+            level = _nan(w.chain[0].totals.get(m, {}).get("mean"))
+            labels = []
+            cum = 0.0  # change from the baseline so far
+            for i, s in enumerate(w.steps):
+                e = s[m]
+                colour = "tab:green" if e.mean <= 0 else "tab:red"
+                ax.bar(i, e.mean, bottom=cum, color=colour, alpha=0.8, edgecolor="0.3")
+                if not math.isnan(e.half_width):
+                    ax.errorbar(i, cum + e.mean, yerr=e.half_width, color="k", capsize=4)
+                if i:
+                    ax.plot([i - 1.4, i + 0.4], [cum, cum], color="0.4", lw=0.8, ls=":")
+                cum += e.mean
+                labels.append(f"+ {w.chain[i + 1].strategies[-1]}")
+            t = w.total[m]
+            x = len(w.steps)
+            ax.bar(x, t.mean, color="tab:blue", alpha=0.8, edgecolor="0.3")
+            if not math.isnan(t.half_width):
+                ax.errorbar(x, t.mean, yerr=t.half_width, color="k", capsize=4)
+            labels.append("total")
+            ax.axhline(0, color="0.3", lw=0.8)
+            ax.set_xticks(range(len(labels)), labels)
+            ax.set_ylabel(f"change in {_TITLES.get(m, m)}")
+            ax.set_title(
+                f"{_TITLES.get(m, m)}: {w.chain[0].variant} {level:,.4g}"
+                + (f"\n{w.label}" if w.label else ""),
+                fontsize=9,
+            )
+    fig.suptitle("Waterfall: paired effect of each added strategy (95% CI)")
+    return _save(fig, path)
+
+
+def _effects(report: ComparisonReport, path: Path) -> Path:
+    from .compare import EFFECT_METRICS, RATE_METRICS
+
+    comps = [
+        c
+        for c in report.comparisons
+        if c.baseline is not None and len(c.job.strategies) == len(report.baseline) + 1
+    ]
+    coll = report.collection
+    labels = [
+        c.job.variant
+        + (
+            f" ({', '.join(f'{k}={c.job.overrides.get(k, chr(45))}' for k in coll.params)})"
+            if coll.params
+            else ""
+        )
+        for c in comps
+    ]
+    fig, axes = plt.subplots(
+        2, 3, figsize=(14, 2.0 + 0.9 * len(comps)), squeeze=False, constrained_layout=True
+    )
+    y = np.arange(len(comps))
+    for ax, m in zip(axes.flat, EFFECT_METRICS, strict=True):
+        scale = 100.0 if m in RATE_METRICS else 1.0
+        means = np.array([c.effects[m].mean for c in comps]) * scale
+        half = np.array([c.effects[m].half_width for c in comps]) * scale
+        ax.errorbar(means, y, xerr=np.where(np.isnan(half), 0, half), fmt="o", capsize=4)
+        ax.axvline(0, color="0.3", lw=0.8)
+        ax.set_yticks(y, labels if ax in axes[:, 0] else [""] * len(y))
+        ax.invert_yaxis()
+        unit = " (pp)" if m in RATE_METRICS else ""
+        ax.set_title(f"{_TITLES.get(m, m)}{unit}", fontsize=10)
+    fig.suptitle("Effect of each strategy on its own: paired difference vs baseline (95% CI)")
+    return _save(fig, path)
+
+
+def _numeric(values: list[str]) -> bool:
+    try:
+        [float(v) for v in values]
+    except ValueError:
+        return False
+    return bool(values)
+
+
+def response_params(coll: Collection) -> list[str]:
+    """Swept parameters with numeric values (other than the seed)."""
+    return [
+        p
+        for p in coll.params
+        if p != "run.seed" and _numeric([j.overrides[p] for j in coll.jobs if p in j.overrides])
+    ]
+
+
+def _load_axis(jobs: list[Job], param: str):  # type: ignore[no-untyped-def]
+    """rho = lambda * AHT / agents on the phone, when the arrival rate is swept and the rest
+    is the same for every job: a second x axis for single-queue sweeps."""
+    if param != "scenario.arrival_rate_per_h":
+        return None
+    keys = set()
+    for j in jobs:
+        sc = j.config.get("scenario") or {}
+        try:
+            aht = float(sc["handle_time"]["mean_s"])
+            on_phone = round(int(sc["agents"]) * (1.0 - float(sc.get("shrinkage") or 0.0)))
+        except (KeyError, TypeError, ValueError):
+            return None
+        keys.add((aht, on_phone))
+    if len(keys) != 1:
+        return None
+    aht, on_phone = keys.pop()
+    if on_phone <= 0:
+        return None
+    k = aht / 3600.0 / on_phone
+    return (lambda x: x * k, lambda r: r / k), on_phone, aht
+
+
+def _response(coll: Collection, param: str, path: Path) -> Path:
+    from .compare import RATE_METRICS
+
+    jobs = [j for j in coll.jobs if param in j.overrides]
+    others = [p for p in coll.params if p != param]
+    seeds = len({j.seed for j in jobs}) > 1
+    groups: dict[str, list[Job]] = {}
+    for j in jobs:
+        parts = [j.variant] if len({x.variant for x in jobs}) > 1 else []
+        parts += [f"{k}={j.overrides.get(k, '-')}" for k in others]
+        if seeds:
+            parts.append(f"seed {j.seed}")
+        groups.setdefault(", ".join(parts) or "simulated", []).append(j)
+    fig, axes = plt.subplots(2, 3, figsize=(15, 8.5), squeeze=False, constrained_layout=True)
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    models: set[str] = set()
+    load = _load_axis(jobs, param)
+    for ax, m in zip(axes.flat, RESPONSE_METRICS, strict=False):
+        scale = 100.0 if m in RATE_METRICS else 1.0
+        for gi, (label, members) in enumerate(sorted(groups.items())):
+            members = sorted(members, key=lambda j: float(j.overrides[param]))
+            x = np.array([float(j.overrides[param]) for j in members])
+            t = [j.totals.get(m, {}) for j in members]
+            mean = np.array([_nan(d.get("mean")) for d in t]) * scale
+            lo = np.array([_nan(d.get("ci95_low")) for d in t]) * scale
+            hi = np.array([_nan(d.get("ci95_high")) for d in t]) * scale
+            err = np.vstack([np.nan_to_num(mean - lo), np.nan_to_num(hi - mean)])
+            c = colours[gi % len(colours)]
+            ax.errorbar(x, mean, yerr=err, color=c, marker="o", ms=4, capsize=3, label=label)
+            ref = np.array(
+                [_nan(((j.reference or {}).get("values") or {}).get(m)) for j in members]
+            )
+            if not np.all(np.isnan(ref)):
+                ax.plot(x, ref * scale, color=c, ls="--", marker="x", ms=6, lw=1.2)
+                models.update(j.reference["model"] for j in members if j.reference)
+        if m == "asa_s" and _spans_decades(ax):
+            ax.set_yscale("symlog", linthresh=1.0)  # waits explode near and above load 1
+        ax.set_title(_TITLES.get(m, m) + (" (%)" if scale == 100.0 else ""), fontsize=10)
+        ax.set_xlabel(param)
+        ax.grid(alpha=0.3)
+        if load is not None:
+            fns, on_phone, aht = load
+            sec = ax.secondary_xaxis("top", functions=fns)
+            sec.set_xlabel(f"load per agent (AHT {aht:g} s, {on_phone} agents)", fontsize=8)
+    legend_ax = axes.flat[-1]
+    legend_ax.axis("off")
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    if models:
+        handles.append(plt.Line2D([], [], color="0.3", ls="--", marker="x"))
+        labels.append("formula: " + ", ".join(sorted(models)))
+    legend_ax.legend(handles, labels, loc="center", fontsize=9, title="solid: simulated, 95% CI")
+    fig.suptitle(f"Response to {param}: simulated mean (95% CI) vs formula")
+    return _save(fig, path)
+
+
+def _spans_decades(ax: plt.Axes) -> bool:
+    ys = [y for line in ax.get_lines() for y in np.asarray(line.get_ydata(), dtype=float)]
+    ys = [y for y in ys if np.isfinite(y) and y > 0]
+    return bool(ys) and max(ys) > 100.0 * max(min(ys), 1.0)
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name)
+
+
+def write_comparison_plots(report: ComparisonReport, out_dir: Path) -> list[Path]:
+    out_dir = Path(out_dir)
+    paths = []
+    if report.waterfalls:
+        paths.append(_waterfall(report, out_dir / "waterfall.png"))
+    if any(
+        c.baseline is not None and len(c.job.strategies) == len(report.baseline) + 1
+        for c in report.comparisons
+    ):
+        paths.append(_effects(report, out_dir / "effects.png"))
+    for p in response_params(report.collection):
+        paths.append(_response(report.collection, p, out_dir / f"response_{_safe(p)}.png"))
+    return paths
