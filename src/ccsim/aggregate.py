@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,7 +69,7 @@ class FailedJob:
 
 @dataclass(frozen=True)
 class Collection:
-    """Every job found under ``root``, sorted by name."""
+    """Every job found under ``root``, sorted by name (numbers as numbers)."""
 
     root: Path
     jobs: list[Job]
@@ -170,7 +171,16 @@ def _first_line(text: str) -> str:
 def _job_folders(root: Path) -> list[Path]:
     """Folders holding summary.json or error.json, at any depth (root included)."""
     found = {p.parent for pattern in ("summary.json", "error.json") for p in root.rglob(pattern)}
-    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+    return sorted(found, key=lambda p: _natural(p.relative_to(root).as_posix()))
+
+
+def _natural(name: str) -> list[tuple[int, int, str]]:
+    """Sort key: multirun/2/... before multirun/10/... (numbers compared as numbers)."""
+    return [
+        (0, int(part), "") if part.isdigit() else (1, 0, part)
+        for part in re.split(r"[/]|(\d+)", name)
+        if part
+    ]
 
 
 def collect(root: Path | str) -> Collection:

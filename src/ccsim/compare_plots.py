@@ -201,12 +201,14 @@ def _response(coll: Collection, param: str, path: Path) -> Path:
             hi = np.array([_nan(d.get("ci95_high")) for d in t]) * scale
             err = np.vstack([np.nan_to_num(mean - lo), np.nan_to_num(hi - mean)])
             c = colours[gi % len(colours)]
-            ax.errorbar(x, mean, yerr=err, color=c, marker="o", ms=4, capsize=3, label=label)
+            ax.errorbar(
+                x, mean, yerr=err, color=c, marker="o", ms=5, mfc="none", capsize=3, label=label
+            )
             ref = np.array(
                 [_nan(((j.reference or {}).get("values") or {}).get(m)) for j in members]
             )
             if not np.all(np.isnan(ref)):
-                ax.plot(x, ref * scale, color=c, ls="--", marker="x", ms=6, lw=1.2)
+                ax.plot(x, ref * scale, color="k", ls="--", marker="x", ms=6, lw=0.9, zorder=3)
                 models.update(j.reference["model"] for j in members if j.reference)
         if m == "asa_s" and _spans_decades(ax):
             ax.set_yscale("symlog", linthresh=1.0)  # waits explode near and above load 1
@@ -221,7 +223,7 @@ def _response(coll: Collection, param: str, path: Path) -> Path:
     legend_ax.axis("off")
     handles, labels = axes.flat[0].get_legend_handles_labels()
     if models:
-        handles.append(plt.Line2D([], [], color="0.3", ls="--", marker="x"))
+        handles.append(plt.Line2D([], [], color="k", ls="--", marker="x", lw=0.9))
         labels.append("formula: " + ", ".join(sorted(models)))
     legend_ax.legend(handles, labels, loc="center", fontsize=9, title="solid: simulated, 95% CI")
     fig.suptitle(f"Response to {param}: simulated mean (95% CI) vs formula")
