@@ -44,8 +44,8 @@ H = 3600.0
 EPS = 1e-6  # seconds: float slack on event times
 LEVEL = 0.99
 
-NEW, RETRY, REPEAT, CHASER = (int(k) for k in ContactKind)
-WAITING, IN_SERVICE, HANDLED, ABANDONED, BLOCKED = (int(o) for o in Outcome)
+NEW, RETRY, REPEAT, CHASER = (int(k) for k in list(ContactKind)[:4])
+WAITING, IN_SERVICE, HANDLED, ABANDONED, BLOCKED = (int(o) for o in list(Outcome)[:5])
 
 
 # --------------------------------------------------------------------------- building centres

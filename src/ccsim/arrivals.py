@@ -9,6 +9,7 @@ import numpy as np
 
 from .model import Centre
 from .rng import RandomStreams
+from .strategies import OutreachSpec
 
 __all__ = ["Customers", "sample_customers", "poisson_arrival_times"]
 
@@ -32,7 +33,13 @@ def poisson_arrival_times(
 class Customers:
     """The customers who arrive of their own accord, in arrival order, with their attributes:
     channel and intent (indices), drawn handle time and patience (s), and the uniform draw that
-    decides whether their contact is resolved (resolved when below the intent's FCR)."""
+    decides whether their contact is resolved (resolved when below the intent's FCR).
+
+    ``kind``: a ContactKind (NEW, or REPLY / OUTBOUND for a campaign's replies and calls);
+    ``event``: the demand event that brought the customer (-1: none); ``prevented``: a proactive
+    notice kept them from contacting; ``bot_u[i]``: three uniforms for a chatbot session
+    (containment, context kept, channel switch), or None without a chatbot.
+    """
 
     arrival_s: np.ndarray
     channel: np.ndarray
@@ -40,47 +47,155 @@ class Customers:
     handle_s: np.ndarray
     patience_s: np.ndarray
     resolve_u: np.ndarray
+    kind: np.ndarray | None = None
+    event: np.ndarray | None = None
+    prevented: np.ndarray | None = None
+    bot_u: np.ndarray | None = None
 
 
-def sample_customers(centre: Centre, streams: RandomStreams) -> Customers:
-    """Draw every new customer of a run. Each (channel, intent) has its own arrival stream and
-    each channel its own attribute streams, drawn in arrival order: customer i of a channel gets
-    the i-th draw whatever happens to anyone, so paired runs see the same customers."""
-    n_ch, n_in, n_k = centre.rate_per_s.shape
-    rate = centre.rate_per_s
-    if centre.day_volume_cv > 0:
-        # One multiplier per calendar day (days start at midnight, not at the horizon start).
-        per_day = max(1, int(round(86400.0 / centre.interval_s)))
-        first = int(round(centre.clock_start_h * 3600.0 / centre.interval_s))
-        day = (np.arange(n_k) + first) // per_day
-        shape = 1.0 / centre.day_volume_cv**2
-        mult = streams.stream("day_volume").gamma(shape, 1.0 / shape, int(day[-1]) + 1)
-        rate = rate * mult[day]
+def _arrivals(
+    centre: Centre, streams: RandomStreams, rate: np.ndarray, prefix: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Arrival times, channels and intents of the Poisson streams ``rate[c, j, k]``, sorted."""
+    n_ch, n_in, _ = rate.shape
     times, chans, ints = [], [], []
     for c in range(n_ch):
         for j in range(n_in):
-            name = f"arrivals/{centre.channels[c].name}/{centre.intents[j].name}"
+            name = f"{prefix}{centre.channels[c].name}/{centre.intents[j].name}"
             t = poisson_arrival_times(streams.stream(name), rate[c, j], centre.interval_s)
             times.append(t)
             chans.append(np.full(t.size, c, dtype=np.int8))
             ints.append(np.full(t.size, j, dtype=np.int8))
     arrival = np.concatenate(times) if times else np.zeros(0)
     order = np.argsort(arrival, kind="stable")
-    arrival, channel, intent = (
-        arrival[order],
-        np.concatenate(chans)[order],
-        np.concatenate(ints)[order],
-    )
+    return arrival[order], np.concatenate(chans)[order], np.concatenate(ints)[order]
+
+
+def _attributes(
+    centre: Centre,
+    streams: RandomStreams,
+    arrival: np.ndarray,
+    channel: np.ndarray,
+    intent: np.ndarray,
+    suffix: str,
+    kind: int = 0,
+    event: int = -1,
+) -> dict[str, np.ndarray]:
+    """Handle time, patience and resolution draws of one group of customers, each from the
+    group's own streams (``suffix``), so adding a group never changes another's draws."""
     handle = np.empty(arrival.size)
     patience = np.full(arrival.size, np.inf)
     for c, ch in enumerate(centre.channels):
         sel = channel == c
         handle[sel] = ch.handle_time.sample(
-            streams.stream(f"handle_time/{ch.name}"), int(sel.sum())
+            streams.stream(f"handle_time/{ch.name}{suffix}"), int(sel.sum())
         )
         if ch.patience is not None:
             patience[sel] = ch.patience.sample(
-                streams.stream(f"patience/{ch.name}"), int(sel.sum())
+                streams.stream(f"patience/{ch.name}{suffix}"), int(sel.sum())
             )
-    resolve_u = streams.stream("resolution").random(arrival.size)
-    return Customers(arrival, channel, intent, handle, patience, resolve_u)
+    out = {
+        "arrival_s": arrival,
+        "channel": channel,
+        "intent": intent,
+        "handle_s": handle,
+        "patience_s": patience,
+        "resolve_u": streams.stream(f"resolution{suffix}").random(arrival.size),
+        "kind": np.full(arrival.size, kind, dtype=np.int8),
+        "event": np.full(arrival.size, event, dtype=np.int8),
+        "prevented": np.zeros(arrival.size, dtype=bool),
+    }
+    if centre.strategies.chatbot is not None:
+        out["bot_u"] = streams.stream(f"chatbot{suffix}").random((arrival.size, 3))
+    return out
+
+
+def _campaign(
+    centre: Centre, streams: RandomStreams, camp: OutreachSpec, group: dict[str, np.ndarray]
+) -> list[dict[str, np.ndarray]]:
+    """Apply a proactive campaign to its event's customers (in place: ``prevented``) and return
+    the contacts the campaign itself brings: replies and outbound calls."""
+    from .records import ContactKind
+
+    rng = streams.stream(f"outreach/{camp.name}")
+    u = rng.random((group["arrival_s"].size, 2))
+    notified_share = camp.reach * (camp.contact_rate if camp.call_channel is not None else 1.0)
+    later = group["arrival_s"] >= camp.notify_s
+    group["prevented"] |= later & (u[:, 0] < notified_share) & (u[:, 1] < camp.prevention)
+    if camp.notify_s >= centre.horizon_s or camp.event_rate_total <= 0:
+        return []
+    audience = camp.audience if camp.audience >= 0 else camp.event_rate_total
+    intent_p = camp.event_intent_share
+    out = []
+    n_replies = rng.poisson(camp.replies_per_notified * notified_share * audience)
+    if n_replies and camp.reply_channel is not None:
+        delay = camp.reply_delay.sample(rng, n_replies) if camp.reply_delay else np.zeros(n_replies)
+        t = np.sort(camp.notify_s + delay)
+        keep = (t >= 0) & (t < centre.horizon_s)
+        t = t[keep]
+        chan = np.full(t.size, camp.reply_channel, dtype=np.int8)
+        ints = rng.choice(len(intent_p), size=t.size, p=intent_p).astype(np.int8)
+        out.append(
+            _attributes(
+                centre, streams, t, chan, ints, f"/reply/{camp.name}", ContactKind.REPLY, camp.event
+            )
+        )
+    if camp.call_channel is not None:
+        n_calls = int(round(camp.reach * audience))
+        t = np.full(n_calls, max(camp.notify_s, 0.0))
+        chan = np.full(n_calls, camp.call_channel, dtype=np.int8)
+        ints = rng.choice(len(intent_p), size=n_calls, p=intent_p).astype(np.int8)
+        calls = _attributes(
+            centre, streams, t, chan, ints, f"/call/{camp.name}", ContactKind.OUTBOUND, camp.event
+        )
+        failed = rng.random(n_calls) >= camp.contact_rate
+        calls["handle_s"][failed] = camp.attempt_s
+        calls["resolve_u"][:] = 0.0  # an outbound notice brings no repeat
+        out.append(calls)
+    return out
+
+
+def sample_customers(centre: Centre, streams: RandomStreams) -> Customers:
+    """Draw every new customer of a run. Each (channel, intent) has its own arrival stream and
+    each channel its own attribute streams, drawn in arrival order: customer i of a channel gets
+    the i-th draw whatever happens to anyone, so paired runs see the same customers. Customers
+    that demand events and campaigns bring are drawn from streams of their own."""
+    rate = centre.rate_per_s
+    events = centre.event_rate_per_s
+    if events is not None:
+        rate = np.clip(rate - events.sum(axis=0), 0.0, None)
+    mult = None
+    if centre.day_volume_cv > 0:
+        # One multiplier per calendar day (days start at midnight, not at the horizon start).
+        n_k = rate.shape[2]
+        per_day = max(1, int(round(86400.0 / centre.interval_s)))
+        first = int(round(centre.clock_start_h * 3600.0 / centre.interval_s))
+        day = (np.arange(n_k) + first) // per_day
+        shape = 1.0 / centre.day_volume_cv**2
+        mult = streams.stream("day_volume").gamma(shape, 1.0 / shape, int(day[-1]) + 1)[day]
+        rate = rate * mult
+    groups = [_attributes(centre, streams, *_arrivals(centre, streams, rate, "arrivals/"), "")]
+    campaigns = {camp.event: camp for camp in centre.strategies.outreach}
+    for e, name in enumerate(centre.event_names):
+        assert events is not None
+        erate = events[e] if mult is None else events[e] * mult
+        if not erate.any():
+            continue
+        group = _attributes(
+            centre,
+            streams,
+            *_arrivals(centre, streams, erate, f"event/{name}/"),
+            f"/event/{name}",
+            event=e,
+        )
+        groups.append(group)
+        if e in campaigns:
+            camp = campaigns[e].with_event(erate, centre.interval_s)
+            groups += _campaign(centre, streams, camp, group)
+    if len(groups) == 1:
+        g = groups[0]
+    else:
+        g = {k: np.concatenate([gr[k] for gr in groups]) for k in groups[0]}
+        order = np.argsort(g["arrival_s"], kind="stable")
+        g = {k: v[order] for k, v in g.items()}
+    return Customers(**g)

@@ -184,18 +184,26 @@ def _apply_events(
     interval_s: float,
     ch_names: list[str],
     it_names: list[str],
-) -> None:
-    """Multiply the arrival rates by each demand event's profile (in place)."""
+) -> tuple[list[str], list[float], np.ndarray | None]:
+    """Apply each demand event's profile to the arrival rates (in place). Returns the events'
+    names, start times (s) and the rates each adds ([e, c, j, k]; a negative magnitude removes
+    contacts, it adds none)."""
     if not items:
-        return
+        return [], [], None
     if not isinstance(items, (list, tuple)):
         raise ConfigError(f"{_P}events", items, "must be a list of events")
     mid_s = (np.arange(rate.shape[2]) + 0.5) * interval_s  # each interval's midpoint
+    names: list[str] = []
+    starts: list[float] = []
+    extra = np.zeros((len(items),) + rate.shape)
     for n, item in enumerate(items):
         p = f"{_P}events[{n}]."
         if not isinstance(item, Mapping):
             raise ConfigError(p.rstrip("."), item, "must be a mapping")
         check_keys(item, _EVENT_KEYS, p)
+        name = str(item.get("name") or f"event{n}")
+        if name in names:
+            raise ConfigError(f"{p}name", name, "event names must be unique")
         try:
             t0 = (datetime.fromisoformat(str(item.get("start"))) - start).total_seconds()
         except ValueError:
@@ -217,7 +225,13 @@ def _apply_events(
         active = (t >= 0) & (t < duration)
         shape = np.exp(-np.where(active, t, 0.0) / decay) if decay > 0 else np.ones_like(t)
         factor = np.where(active, 1.0 + magnitude * shape, 1.0)
-        rate[np.ix_(chans, ints)] *= factor
+        block = np.ix_(chans, ints)
+        if magnitude > 0:
+            extra[n][block] = rate[block] * (factor - 1.0)
+        rate[block] *= factor
+        names.append(name)
+        starts.append(t0)
+    return names, starts, extra
 
 
 def centre_from_config(raw: Any, *, base_dir: Path | None = None) -> tuple[Centre, CentreInfo]:
@@ -317,7 +331,9 @@ def centre_from_config(raw: Any, *, base_dir: Path | None = None) -> tuple[Centr
             vol = daily * prof[k_of_day] * np.array(dow)[(weekday0 + day_idx) % 7]
             rate[c] = shares[c][:, None] * vol[None, :] / interval_s
 
-    _apply_events(rate, d["events"], start, interval_s, ch_names, it_names)
+    event_names, event_starts, event_rate = _apply_events(
+        rate, d["events"], start, interval_s, ch_names, it_names
+    )
 
     # -- pools and staffing -----------------------------------------------------------------
     pool_names = _names(d["pools"], "pools")
@@ -466,5 +482,8 @@ def centre_from_config(raw: Any, *, base_dir: Path | None = None) -> tuple[Centr
         day_volume_cv=cv,
         handle_scale=handle_scale,
         router=router,
+        event_names=tuple(event_names),
+        event_start_s=tuple(event_starts),
+        event_rate_per_s=event_rate,
     )
     return centre, CentreInfo(start=start)

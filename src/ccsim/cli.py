@@ -22,21 +22,29 @@ from .errors import ConfigError, InputFileError
 from .job import run_job_recording_errors, validate_config
 from .schema import (
     BehaviourConf,
+    CallbacksConf,
     CCSimConf,
     CentreConf,
     ChannelConf,
+    ChatbotConf,
+    ContextConf,
     DistributionConf,
+    FcrConf,
     IntentConf,
+    OutreachConf,
     PoolConf,
     RunConf,
     ScenarioConf,
+    StaffingConf,
+    StrategyConf,
+    WorkloadShiftingConf,
     register_configs,
 )
 
 __all__ = ["main"]
 
 CONFIG_MODULE = "ccsim.conf"
-CONFIG_GROUPS = ("scenario",)
+CONFIG_GROUPS = ("scenario", "strategy")
 # Schema fields that are themselves schema nodes (annotations are strings under
 # ``from __future__ import annotations``, so the mapping is spelt out).
 _FIELD_TYPES: dict[str, Any] = {
@@ -48,9 +56,33 @@ _FIELD_TYPES: dict[str, Any] = {
     "centre": CentreConf,
     "behaviour": BehaviourConf,
     "run": RunConf,
+    "strategy": StrategyConf,
+    "chatbot": ChatbotConf,
+    "outreach": OutreachConf,
+    "context": ContextConf,
+    "fcr": FcrConf,
+    "callbacks": CallbacksConf,
+    "workload_shifting": WorkloadShiftingConf,
+    "staffing": StaffingConf,
+    "session_time": DistributionConf,
+    "reply_delay": DistributionConf,
+    "call_handle_time": DistributionConf,
 }
 _DICT_OF: dict[str, Any] = {"channels": ChannelConf, "intents": IntentConf, "pools": PoolConf}
-_FREE_DICTS = ("share", "skills", "secondary", "retry_prob", "retry_switch", "repeat_switch")
+_FREE_DICTS = (
+    "share",
+    "skills",
+    "secondary",
+    "retry_prob",
+    "retry_switch",
+    "repeat_switch",
+    "containment",
+    "switch",
+    "improvement",
+    "add_agents",
+    "shifts",
+    "cross_training",
+)
 register_configs()
 
 

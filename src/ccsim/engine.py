@@ -36,6 +36,13 @@ _IN_SERVICE = int(Outcome.IN_SERVICE)
 _HANDLED = int(Outcome.HANDLED)
 _ABANDONED = int(Outcome.ABANDONED)
 _BLOCKED = int(Outcome.BLOCKED)
+_CONTAINED = int(Outcome.CONTAINED)
+_PREVENTED = int(Outcome.PREVENTED)
+_IN_BOT = int(Outcome.IN_BOT)
+_SWITCHED = int(Outcome.SWITCHED)
+# Contacts that meet the chatbot first (when it fronts their channel and intent); chasers,
+# outbound calls and customers already bounced by the bot go straight to the agents.
+_VIA_BOT = (ContactKind.NEW, ContactKind.RETRY, ContactKind.REPEAT, ContactKind.REPLY)
 _CHUNK = 4096
 
 
@@ -109,15 +116,27 @@ class _Centre:
         self.arrival = array("d", customers.arrival_s.tolist())
         self.channel = bytearray(customers.channel.astype(np.uint8).tobytes())
         self.intent = bytearray(customers.intent.astype(np.uint8).tobytes())
-        self.kind = bytearray(self.n_base)
+        self.kind = (
+            bytearray(self.n_base)
+            if customers.kind is None
+            else bytearray(customers.kind.astype(np.uint8).tobytes())
+        )
         self.customer = array("q", range(self.n_base))
         self.handle = array("d", customers.handle_s.tolist())
         self.patience = array("d", customers.patience_s.tolist())
         self.resolve_u = array("d", customers.resolve_u.tolist())  # compared with FCR: no rounding
+        self._customers_bot_u = customers.bot_u
         self.answer = array("d", bytes(8 * self.n_base))
         self.end = array("d", bytes(8 * self.n_base))
         self.state = bytearray(self.n_base)
+        if customers.prevented is not None and customers.prevented.any():
+            for i in np.flatnonzero(customers.prevented).tolist():
+                self.state[i] = _PREVENTED  # a proactive notice: this customer never comes
+                self.end[i] = self.arrival[i]
         self.pool_of = bytearray(self.n_base)
+        self.queued = array("d", self.arrival)  # joined the agents' queue (later after a bot)
+        self.cb = bytearray(self.n_base)  # 1: accepted a callback
+        self.ctx = bytearray(self.n_base)  # 1: arrived with context (omnichannel, bot handover)
         # -- static lookups --------------------------------------------------------------------
         self.conc = [ch.concurrency for ch in chans]
         self.conc_factor = [list(ch.concurrency_factors) for ch in chans]
@@ -229,10 +248,54 @@ class _Centre:
         self._cb_base_arrival = self._on_base_arrival
         self._cb_patience = self._on_patience_expired
         self._cb_tolerance = self._on_tolerance
+        self._init_strategies(centre, streams)
         # Routing decisions belong to a pluggable policy (ccsim.routing); bound once for speed.
         self.router = centre.router(self)
         self._find_agent = self.router.agent_for
         self._next_contact = self.router.contact_for
+
+    def _init_strategies(self, centre: Centre, streams: RandomStreams) -> None:
+        st = centre.strategies
+        n_ch, n_in = self.n_ch, self.n_in
+        # -- chatbot -----------------------------------------------------------------------
+        self.bot = st.chatbot
+        self.fronted = [False] * (n_ch * n_in)
+        self._arrive = self._to_agents  # the fast path: no bot in front of anything
+        if self.bot is not None:
+            self.fronted = self.bot.fronted.ravel().tolist()
+            self.contain = self.bot.containment.ravel().tolist()
+            self.bot_switch_cdf = np.cumsum(self.bot.switch, axis=1).tolist()
+            self.bot_busy = 0
+            self._bot_session = _Draws(streams.stream("chatbot/session"), self.bot.session.sample)
+            self._bot_u_more = _Draws(streams.stream("chatbot/follow_ups"), _uniform)
+            self.bot_u = st_bot_u = self._customers_bot_u
+            assert st_bot_u is not None
+            self._arrive = self._arrive_with_bot
+        ctx = st.context
+        self.ctx_share = 0.0 if ctx is None else ctx.share
+        self.ctx_handle = 1.0 if ctx is None else ctx.handle_factor
+        self.ctx_repeat = 1.0 if ctx is None else ctx.repeat_factor
+        self.bot_ctx_share = (
+            0.0 if self.bot is None else max(self.bot.context_share, self.ctx_share)
+        )
+        self._ctx_u = _Draws(streams.stream("context"), _uniform)
+        # -- callbacks ----------------------------------------------------------------------
+        cbs = st.callbacks
+        self.has_cb = cbs is not None
+        if cbs is not None:
+            self.cb_on = list(cbs.channels)
+            self.cb_threshold = cbs.threshold_s
+            self.cb_accept = cbs.acceptance
+            self.cb_min_idle = cbs.min_idle_agents
+            self.cb_deadline = cbs.deadline_s
+            self._cb_u = _Draws(streams.stream("callbacks"), _uniform)
+            self.cbq: list[deque[int]] = [deque() for _ in range(n_ch * n_in)]
+            self.cbdue: list[deque[int]] = [deque() for _ in range(n_ch * n_in)]
+            self.pool_keys = [
+                sorted({s.channel * n_in + s.intent for s in pool.skills if not s.secondary})
+                for pool in centre.pools
+            ]
+            self.mean_handle = centre.mean_handle_s().ravel().tolist()
 
     def _start(self, i: int, a: int, now: float) -> None:
         c = self.channel[i]
@@ -265,14 +328,18 @@ class _Centre:
         now = self.arrival[i]  # the customer's own time: immediate answers wait exactly 0 s
         if i + 1 < self.n_base:
             _At(self.env, self.arrival[i + 1] - now, i + 1, self._cb_base_arrival)
-        self._arrive(i, now)
+        if self.state[i] != _PREVENTED:
+            self._arrive(i, now)
 
-    def _arrive(self, i: int, now: float) -> None:
+    def _to_agents(self, i: int, now: float) -> None:
+        """Contact ``i`` reaches the agents: answered at once, blocked, or queued."""
         c = self.channel[i]
         key = c * self.n_in + self.intent[i]
         a = self._find_agent(self.primary_pools[key], c)
         if a >= 0:
             self._start(i, a, now)
+            return
+        if self.has_cb and self.cb_on[c] and self._offer_callback(i, key, c, now):
             return
         room = self.room[c]
         if room is not None and self.n_waiting[c] >= room:
@@ -310,13 +377,18 @@ class _Centre:
         self.state[i] = _HANDLED
         self.end[i] = now
         if self.has_repeats and self.resolve_u[i] >= self.fcr[self.intent[i]]:
-            self._follow_up(i, self._repeat_delay, self.repeat_cdf, ContactKind.REPEAT)
+            # Context cuts the chance of an unresolved contact: 1 - FCR becomes x repeat_factor.
+            if (
+                not self.ctx[i]
+                or self.resolve_u[i] >= 1.0 - (1.0 - self.fcr[self.intent[i]]) * self.ctx_repeat
+            ):
+                self._follow_up(i, self._repeat_delay, self.repeat_cdf, ContactKind.REPEAT)
         p = self.agent_pool[a]
         k = self.n_active[a] - 1
         self.n_active[a] = k
         c = self.channel[i]
-        if self.to_leave[p] or self.leaving[a] or self.conc[c] > 1:
-            self._service_end_slow(a, p, c, k, now)  # a staffing cut, or chats
+        if self.to_leave[p] or self.leaving[a] or self.conc[c] > 1 or self.has_cb:
+            self._service_end_slow(a, p, c, k, now)  # a staffing cut, chats, or callbacks
             return
         # The common case: a one-contact-at-a-time agent takes the next contact or goes idle.
         j = self._next_contact(a, None)
@@ -358,6 +430,23 @@ class _Centre:
 
     def _take_work(self, a: int, c: int | None, now: float) -> None:
         """A fully idle agent takes the best waiting contact, or joins the idle line."""
+        if self.has_cb:
+            j = self._due_callback(self.agent_pool[a])  # callbacks past their deadline first
+            if j < 0:
+                j = self._next_contact(a, c)
+            if j < 0 and len(self.idle[self.agent_pool[a]]) >= self.cb_min_idle:
+                j = self._callback_for(self.agent_pool[a])  # enough colleagues stay idle
+            if j >= 0:
+                if not self.cb[j]:
+                    self.n_waiting[self.channel[j]] -= 1
+                self._start(j, a, now)
+                cj = self.channel[j]
+                if self.n_active[a] < self.conc[cj]:
+                    self._fill(a, cj, now)
+            else:
+                self.idle[self.agent_pool[a]].append(a)
+                self.idle_since[a] = now
+            return
         j = self._next_contact(a, c)
         if j >= 0:
             self.n_waiting[self.channel[j]] -= 1
@@ -429,15 +518,21 @@ class _Centre:
         _At(
             self.env,
             t - self.env._now,
-            (c, self.intent[i], self.customer[i], kind),
+            (c, self.intent[i], self.customer[i], kind, self.channel[i]),
             self._on_follow_up,
         )
 
     def _on_follow_up(self, event: _At) -> None:
-        c, j, cust, kind = event._value
-        self._create(c, j, cust, kind, self.env._now)
+        c, j, cust, kind, came_from = event._value
+        i = self._create(c, j, cust, kind)
+        if c != came_from and self.ctx_share and self._ctx_u() < self.ctx_share:
+            self.ctx[i] = 1  # a channel switch that keeps the customer's history
+            self.handle[i] *= self.ctx_handle
+        self._arrive(i, self.env._now)
 
-    def _create(self, c: int, j: int, cust: int, kind: int, now: float) -> None:
+    def _create(self, c: int, j: int, cust: int, kind: int) -> int:
+        """Append a contact (a follow-up of customer ``cust``) arriving now; returns its id."""
+        now = self.env._now
         i = len(self.arrival)
         self.arrival.append(now)
         self.channel.append(c)
@@ -452,7 +547,112 @@ class _Centre:
         self.end.append(0.0)
         self.state.append(_WAITING)
         self.pool_of.append(0)
-        self._arrive(i, now)
+        self.queued.append(now)
+        self.cb.append(0)
+        self.ctx.append(0)
+        return i
+
+    # -- chatbot -----------------------------------------------------------------------------
+    def _arrive_with_bot(self, i: int, now: float) -> None:
+        key = self.channel[i] * self.n_in + self.intent[i]
+        if not self.fronted[key] or self.kind[i] not in _VIA_BOT:
+            self._to_agents(i, now)
+            return
+        cap = self.bot.capacity  # type: ignore[union-attr]
+        if cap is not None and self.bot_busy >= cap:
+            self._to_agents(i, now)  # every bot session busy: straight to the agents
+            return
+        self.bot_busy += 1
+        self.state[i] = _IN_BOT
+        _At(self.env, self._bot_session(), i, self._on_bot_end)
+
+    def _bot_draws(self, i: int) -> tuple[float, float, float]:
+        """The contact's uniforms for containment, context kept and channel switch: drawn with
+        the customer for first contacts (so paired runs contain the same customers)."""
+        if i < self.n_base:
+            u = self.bot_u[i]
+            return float(u[0]), float(u[1]), float(u[2])
+        return self._bot_u_more(), self._bot_u_more(), self._bot_u_more()
+
+    def _on_bot_end(self, event: _At) -> None:
+        i = event._value
+        now = self.env._now
+        self.bot_busy -= 1
+        c = self.channel[i]
+        key = c * self.n_in + self.intent[i]
+        u_contain, u_ctx, u_switch = self._bot_draws(i)
+        if u_contain < self.contain[key]:
+            self.state[i] = _CONTAINED
+            self.end[i] = now
+            return
+        bot = self.bot
+        assert bot is not None
+        with_ctx = u_ctx < self.bot_ctx_share
+        factor = bot.context_factor if with_ctx else bot.no_context_factor
+        row = self.bot_switch_cdf[c]
+        to = 0
+        while to < len(row) - 1 and u_switch >= row[to]:
+            to += 1
+        if to == c:  # escalated to the agents of this channel
+            self.state[i] = _WAITING
+            self.handle[i] *= factor
+            self.ctx[i] = with_ctx
+            self.queued[i] = now
+            self._to_agents(i, now)
+            return
+        self.state[i] = _SWITCHED  # the customer leaves the bot for another channel
+        self.end[i] = now
+        j = self._create(to, self.intent[i], self.customer[i], ContactKind.BOT_SWITCH)
+        self.handle[j] *= factor
+        self.ctx[j] = with_ctx
+        self._to_agents(j, now)
+
+    # -- callbacks ---------------------------------------------------------------------------
+    def _offer_callback(self, i: int, key: int, c: int, now: float) -> bool:
+        """No agent is free: offer a callback if the expected wait exceeds the threshold.
+        Expected wait: (live contacts waiting + 1) x mean handle time / agents serving."""
+        servers = sum(self.present[p] for p in self.primary_pools[key]) * self.conc[c]
+        ewt = (self.n_waiting[c] + 1) * self.mean_handle[key] / max(servers, 1)
+        if ewt <= self.cb_threshold or self._cb_u() >= self.cb_accept:
+            return False
+        self.cb[i] = 1
+        self.cbq[key].append(i)
+        _At(self.env, self.cb_deadline, i, self._on_cb_deadline)
+        return True
+
+    def _on_cb_deadline(self, event: _At) -> None:
+        i = event._value
+        if self.state[i] != _WAITING:
+            return
+        c = self.channel[i]
+        key = c * self.n_in + self.intent[i]
+        a = self._find_agent(self.primary_pools[key], c)
+        if a >= 0:
+            self._start(i, a, self.env._now)
+        else:
+            self.cbdue[key].append(i)  # the next free agent calls back first
+
+    def _due_callback(self, p: int) -> int:
+        for key in self.pool_keys[p]:
+            q = self.cbdue[key]
+            while q:
+                i = q.popleft()
+                if self.state[i] == _WAITING:
+                    return i
+        return -1
+
+    def _callback_for(self, p: int) -> int:
+        """The oldest callback request the pool can work, popped; -1 if none."""
+        best, best_key = -1, -1
+        for key in self.pool_keys[p]:
+            q = self.cbq[key]
+            while q and self.state[q[0]] != _WAITING:
+                q.popleft()
+            if q and (best < 0 or self.queued[q[0]] < self.queued[best]):
+                best, best_key = q[0], key
+        if best >= 0:
+            self.cbq[best_key].popleft()
+        return best
 
     def _on_staffing(self, event: _At) -> None:
         p, target = event._value
@@ -520,7 +720,15 @@ class _Centre:
         end = np.frombuffer(self.end, dtype=np.float64).copy()
         answered = (outcome == _IN_SERVICE) | (outcome == _HANDLED)
         answer[~answered] = np.nan
-        end[(outcome == _WAITING) | (outcome == _IN_SERVICE)] = np.nan
+        end[(outcome == _WAITING) | (outcome == _IN_SERVICE) | (outcome == _IN_BOT)] = np.nan
+        queued = np.frombuffer(self.queued, dtype=np.float64).copy()
+        never_queued = (
+            (outcome == _CONTAINED)
+            | (outcome == _PREVENTED)
+            | (outcome == _IN_BOT)
+            | (outcome == _SWITCHED)
+        )
+        queued[never_queued] = np.nan
         return ContactRecords(
             arrival_s=np.frombuffer(self.arrival, dtype=np.float64).copy(),
             handle_s=np.frombuffer(self.handle, dtype=np.float64).copy(),
@@ -534,6 +742,8 @@ class _Centre:
             kind=np.frombuffer(bytes(self.kind), dtype=np.int8).copy(),
             customer=np.frombuffer(self.customer, dtype=np.int64).astype(np.int32),
             pool=np.frombuffer(bytes(self.pool_of), dtype=np.int8).copy(),
+            queued_s=queued,
+            callback=np.frombuffer(bytes(self.cb), dtype=np.int8).copy(),
         )
 
 

@@ -23,6 +23,7 @@ from .model import Centre
 from .report import write_outputs
 from .run import RunResult, run
 from .scenario import RunSettings, Scenario, run_settings_from_config, scenario_from_config
+from .strategy_config import apply_to_centre_config, strategies_for, strategy_names
 
 __all__ = ["Job", "validate_config", "run_job", "run_job_recording_errors", "config_digest"]
 
@@ -49,9 +50,9 @@ def validate_config(cfg: DictConfig | dict[str, Any], base_dir: Path | None = No
     """Check the whole config (raises ``ConfigError``/``InputFileError``), build typed objects."""
     raw = _raw(cfg)
     for key in raw:
-        if key not in ("scenario", "centre", "run"):
+        if key not in ("scenario", "centre", "strategy", "run"):
             raise ConfigError(
-                key, raw[key], "unknown top-level key; allowed: scenario, centre, run"
+                key, raw[key], "unknown top-level key; allowed: scenario, centre, strategy, run"
             )
     scenario_raw, centre_raw = raw.get("scenario"), raw.get("centre")
     if (scenario_raw is None) == (centre_raw is None):
@@ -61,11 +62,20 @@ def validate_config(cfg: DictConfig | dict[str, Any], base_dir: Path | None = No
             "set exactly one of scenario "
             "(a single queue) or centre (multichannel); presets set one",
         )
+    strategy_raw = raw.get("strategy")
     if scenario_raw is not None:
+        if strategy_names(strategy_raw):
+            raise ConfigError(
+                "strategy",
+                ",".join(strategy_names(strategy_raw)),
+                "strategies need a multichannel centre (a centre preset such as default_week)",
+            )
         scenario = scenario_from_config(scenario_raw)
         settings = run_settings_from_config(raw.get("run", {}), scenario)
         return Job(scenario.to_centre(), settings, scenario, None)
+    centre_raw = apply_to_centre_config(strategy_raw, centre_raw)
     centre, info = centre_from_config(centre_raw, base_dir=base_dir)
+    centre = strategies_for(strategy_raw, centre, info.start)
     settings = run_settings_from_config(raw.get("run", {}), centre)
     return Job(centre, settings, None, info.start)
 

@@ -55,6 +55,11 @@ INTERVAL_COLUMNS = (
     "repeats",
     "chasers",
     "channel_switches",
+    "prevented",
+    "contained",
+    "bot_switched",
+    "to_agents",
+    "callbacks",
     "answered",
     "handled",
     "abandoned",
@@ -74,7 +79,7 @@ INTERVAL_COLUMNS = (
     "staffed_agent_h",
     "occupancy",
     "demand_workload_h",
-    "offered_workload_h",
+    "planned_workload_h",
     "capacity_h",
     "demand_delta_h",
     "required_agents_erlang_c",
@@ -89,6 +94,11 @@ TOTAL_KEYS = (
     "repeats",
     "chasers",
     "channel_switches",
+    "prevented",
+    "contained",
+    "bot_switched",
+    "to_agents",
+    "callbacks",
     "answered",
     "handled",
     "abandoned",
@@ -106,7 +116,7 @@ TOTAL_KEYS = (
     "busy_agent_h",
     "staffed_agent_h",
     "demand_workload_h",
-    "offered_workload_h",
+    "planned_workload_h",
     "capacity_h",
     "demand_delta_h",
     "positive_demand_delta_h",
@@ -224,23 +234,51 @@ def _allocation(centre: Centre, workload: np.ndarray) -> np.ndarray:
     return share
 
 
+def work_h(centre: Centre, records: ContactRecords) -> np.ndarray:
+    """Agent-hours each contact brings if it reaches an agent: its handle time with the intent's
+    factor and the forecast's scale (before the answering pool's proficiency), divided by the
+    channel's concurrency. Zero for contacts that never reach the agents."""
+    n_in = len(centre.intents)
+    factor = np.array([it.handle_factor for it in centre.intents])[None, :] * (
+        np.ones((len(centre.channels), n_in))
+        if centre.handle_scale is None
+        else centre.handle_scale
+    )
+    conc = np.array([ch.concurrency for ch in centre.channels], dtype=np.float64)
+    w = records.handle_s * factor[records.channel, records.intent] / conc[records.channel]
+    return np.where(np.isnan(records.queued_s), 0.0, w) / 3600.0
+
+
 class _Flags:
-    """Per-contact facts shared by the interval and total metrics."""
+    """Per-contact facts shared by the interval and total metrics.
+
+    Queue figures (service level, waits, abandonment rate) are over contacts that reached the
+    agents (``to_agents``); callbacks are left out of the live-answer figures (the customer was
+    not waiting on the line) and counted apart.
+    """
 
     def __init__(self, centre: Centre, records: ContactRecords) -> None:
         o = records.outcome
         self.target = np.array([ch.target_s for ch in centre.channels])[records.channel]
-        self.wait = records.wait_s
+        self.to_agents = ~np.isnan(records.queued_s)
+        self.wait = np.where(self.to_agents, records.wait_s, 0.0)
+        self.callback = records.callback.astype(bool)
+        live = self.to_agents & ~self.callback
+        self.live = live
         self.answered = (o == Outcome.IN_SERVICE) | (o == Outcome.HANDLED)
         self.handled = o == Outcome.HANDLED
         self.abandoned = o == Outcome.ABANDONED
         self.blocked = o == Outcome.BLOCKED
         self.waiting = o == Outcome.WAITING
-        self.in_system = self.waiting | (o == Outcome.IN_SERVICE)
-        self.decided = ~(self.waiting & (self.wait < self.target))
-        self.answered_in_t = self.answered & (self.wait <= self.target)
-        self.left_queue = self.answered | self.abandoned
+        self.prevented = o == Outcome.PREVENTED
+        self.contained = o == Outcome.CONTAINED
+        self.bot_switched = o == Outcome.SWITCHED
+        self.in_system = self.waiting | (o == Outcome.IN_SERVICE) | (o == Outcome.IN_BOT)
+        self.decided = live & ~(self.waiting & (self.wait < self.target))
+        self.answered_in_t = live & self.answered & (self.wait <= self.target)
+        self.left_queue = live & (self.answered | self.abandoned)
         self.left_queue_in_t = self.left_queue & (self.wait <= self.target)
+        self.answered_live = live & self.answered
         first_channel = records.channel[records.customer]
         self.switch = (records.kind != ContactKind.NEW) & (records.channel != first_channel)
         self.is_async = np.array([ch.mode == ASYNC for ch in centre.channels])[records.channel]
@@ -293,9 +331,12 @@ def interval_metrics(
     busy /= 3600.0
     busy_h = busy.sum(axis=0).ravel()
     mean_handle = centre.mean_handle_s()
-    workload = (centre.rate_per_s * mean_handle[:, :, None]).sum(axis=1) * dt / 3600.0
-    workload /= conc[:, None]
-    share = _allocation(centre, workload)
+    planned = (centre.rate_per_s * mean_handle[:, :, None]).sum(axis=1) * dt / 3600.0
+    planned /= conc[:, None]
+    # Demand workload: the work of the simulated contacts that reached the agents (retries,
+    # repeats, chasers included; contained and prevented ones not), by arrival interval.
+    workload = total(work_h(centre, records), np.ones(len(records), dtype=bool)).reshape(n_c, n_k)
+    share = _allocation(centre, planned)
     sched = np.stack([p.agents_scheduled for p in centre.pools])[:, None, :]
     on_phone = np.stack([p.agents_on_phone for p in centre.pools])[:, None, :]
     shrink = np.array([p.shrinkage for p in centre.pools])[:, None, None]
@@ -343,6 +384,11 @@ def interval_metrics(
         "repeats": count(kind == ContactKind.REPEAT),
         "chasers": count(kind == ContactKind.CHASER),
         "channel_switches": count(f.switch),
+        "prevented": count(f.prevented),
+        "contained": count(f.contained),
+        "bot_switched": count(f.bot_switched),
+        "to_agents": count(f.to_agents),
+        "callbacks": count(f.callback),
         "answered": count(f.answered),
         "handled": count(f.handled),
         "abandoned": count(f.abandoned),
@@ -351,8 +397,8 @@ def interval_metrics(
         "answered_within_target": count(f.answered_in_t),
         "sl_answered_within_t": _ratio(count(f.answered_in_t), decided),
         "sl_wait_le_t": _ratio(count(f.left_queue_in_t), decided),
-        "abandon_rate": _ratio(count(f.abandoned), offered),
-        "asa_s": _ratio(total(f.wait, f.answered), count(f.answered)),
+        "abandon_rate": _ratio(count(f.abandoned), count(f.to_agents)),
+        "asa_s": _ratio(total(f.wait, f.answered_live), count(f.answered_live)),
         "mean_wait_s": _ratio(total(f.wait, f.left_queue), count(f.left_queue)),
         "p90_wait_s": p90(f.wait, f.left_queue),
         "backlog_at_end": backlog.ravel(),
@@ -362,7 +408,7 @@ def interval_metrics(
         "staffed_agent_h": staffed_h.ravel(),
         "occupancy": _ratio(busy_h, staffed_h.ravel()),
         "demand_workload_h": workload.ravel(),
-        "offered_workload_h": total(records.handle_s * weight, np.ones(len(records), bool)) / 3600,
+        "planned_workload_h": planned.ravel(),
         "capacity_h": capacity.ravel(),
         "demand_delta_h": (workload - capacity).ravel(),
         "required_agents_erlang_c": req_c.ravel(),
@@ -392,6 +438,7 @@ def total_metrics(
         sel &= records.channel == channel
         rows &= intervals["channel"] == channel
     n = float(sel.sum())
+    n_agents = float((f.to_agents & sel).sum())
     wait = f.wait[sel]
     left = f.left_queue[sel]
     iv = {k: v[rows] for k, v in intervals.items()}
@@ -408,8 +455,6 @@ def total_metrics(
     def s(mask: np.ndarray) -> float:
         return float(mask[sel].sum())
 
-    conc = np.array([ch.concurrency for ch in centre.channels], dtype=np.float64)
-    weight = 1.0 / conc[records.channel]
     totals = {
         "offered": n,
         "new": s(records.kind == ContactKind.NEW),
@@ -417,6 +462,11 @@ def total_metrics(
         "repeats": s(records.kind == ContactKind.REPEAT),
         "chasers": s(records.kind == ContactKind.CHASER),
         "channel_switches": s(f.switch),
+        "prevented": s(f.prevented),
+        "contained": s(f.contained),
+        "bot_switched": s(f.bot_switched),
+        "to_agents": n_agents,
+        "callbacks": s(f.callback),
         "answered": s(f.answered),
         "handled": s(f.handled),
         "abandoned": s(f.abandoned),
@@ -424,18 +474,18 @@ def total_metrics(
         "in_system_at_end": s(f.in_system),
         "sl_answered_within_t": frac(s(f.answered_in_t), decided),
         "sl_wait_le_t": frac(s(f.left_queue_in_t), decided),
-        "abandon_rate": frac(s(f.abandoned), n),
-        "blocking_rate": frac(s(f.blocked), n),
+        "abandon_rate": frac(s(f.abandoned), n_agents),
+        "blocking_rate": frac(s(f.blocked), n_agents),
         # Blocked contacts have zero time in queue, so wait > 0 is exactly "had to queue".
-        "p_wait": frac(float((wait > 0).sum()), n),
-        "asa_s": frac(float(wait[f.answered[sel]].sum()), s(f.answered)),
+        "p_wait": frac(float((wait[f.live[sel]] > 0).sum()), s(f.live)),
+        "asa_s": frac(float(wait[f.answered_live[sel]].sum()), s(f.answered_live)),
         "mean_wait_s": frac(float(wait[left].sum()), float(left.sum())),
         "p90_wait_s": float(np.quantile(wait[left], 0.9)) if left.any() else float("nan"),
         "occupancy": frac(float(iv["busy_agent_h"].sum()), float(iv["staffed_agent_h"].sum())),
         "busy_agent_h": float(iv["busy_agent_h"].sum()),
         "staffed_agent_h": float(iv["staffed_agent_h"].sum()),
         "demand_workload_h": float(iv["demand_workload_h"].sum()),
-        "offered_workload_h": float((records.handle_s * weight)[sel].sum() / 3600.0),
+        "planned_workload_h": float(iv["planned_workload_h"].sum()),
         "capacity_h": float(iv["capacity_h"].sum()),
         "demand_delta_h": float(delta.sum()),
         "positive_demand_delta_h": float(np.clip(delta, 0.0, None).sum()),
@@ -444,7 +494,7 @@ def total_metrics(
         "unmet_contacts": float(unmet.sum()),
         "late_async": s(f.late_async),
         "backlog_left": s(f.waiting & f.is_async),
-        "unmet_workload_h": float(records.handle_s[sel][unmet].sum() / 3600.0),
+        "unmet_workload_h": float(work_h(centre, records)[sel][unmet].sum()),
     }
     assert tuple(totals) == TOTAL_KEYS
     return totals
@@ -488,6 +538,9 @@ INTENT_KEYS = (
     "retries",
     "repeats",
     "chasers",
+    "prevented",
+    "contained",
+    "to_agents",
     "answered",
     "handled",
     "abandoned",
@@ -495,7 +548,7 @@ INTENT_KEYS = (
     "abandon_rate",
     "asa_s",
     "mean_wait_s",
-    "offered_workload_h",
+    "demand_workload_h",
     "unmet_contacts",
 )
 
@@ -506,8 +559,7 @@ def intent_metrics(
     """Contact-based figures per intent (all channels), over the measured intervals."""
     first = int(np.searchsorted(centre.interval_starts_s, warmup_s, side="left"))
     f = _Flags(centre, records)
-    conc = np.array([ch.concurrency for ch in centre.channels], dtype=np.float64)
-    work = records.handle_s / conc[records.channel]
+    work = work_h(centre, records)
     measured = records.arrival_s >= first * centre.interval_s
     out = []
     for j in range(len(centre.intents)):
@@ -517,7 +569,8 @@ def intent_metrics(
         def s(mask: np.ndarray, sel: np.ndarray = sel) -> float:
             return float((mask & sel).sum())
 
-        answered = s(f.answered)
+        answered = s(f.answered_live)
+        n_agents = s(f.to_agents)
         left = f.left_queue & sel
         decided = s(f.decided)
         row = {
@@ -526,14 +579,19 @@ def intent_metrics(
             "retries": s(records.kind == ContactKind.RETRY),
             "repeats": s(records.kind == ContactKind.REPEAT),
             "chasers": s(records.kind == ContactKind.CHASER),
-            "answered": answered,
+            "prevented": s(f.prevented),
+            "contained": s(f.contained),
+            "to_agents": n_agents,
+            "answered": s(f.answered),
             "handled": s(f.handled),
             "abandoned": s(f.abandoned),
             "sl_answered_within_t": s(f.answered_in_t) / decided if decided else float("nan"),
-            "abandon_rate": s(f.abandoned) / n if n else float("nan"),
-            "asa_s": float(f.wait[f.answered & sel].sum()) / answered if answered else float("nan"),
+            "abandon_rate": s(f.abandoned) / n_agents if n_agents else float("nan"),
+            "asa_s": (
+                float(f.wait[f.answered_live & sel].sum()) / answered if answered else float("nan")
+            ),
             "mean_wait_s": float(f.wait[left].mean()) if left.any() else float("nan"),
-            "offered_workload_h": float(work[sel].sum() / 3600.0),
+            "demand_workload_h": float(work[sel].sum()),
             "unmet_contacts": s(f.abandoned | f.blocked | f.waiting),
         }
         assert tuple(row) == INTENT_KEYS

@@ -12,6 +12,7 @@ import numpy as np
 
 from .distributions import Distribution
 from .routing import SkillsPriorityRouter
+from .strategies import NO_STRATEGIES, Strategies
 
 __all__ = ["ChannelSpec", "IntentSpec", "SkillSpec", "PoolSpec", "BehaviourSpec", "Centre"]
 
@@ -116,6 +117,13 @@ class Centre:
     # aht_s column so the simulated mean matches the planners' AHT. None: all 1.
     handle_scale: np.ndarray | None = None
     router: type = SkillsPriorityRouter  # a ccsim.routing.Router subclass
+    # Demand events (outages, surges). ``event_rate_per_s[e, c, j, k]``: the part of
+    # ``rate_per_s`` that event e adds (its customers are drawn apart, so a campaign can reach
+    # them and a run without the event sees the same other customers).
+    event_names: tuple[str, ...] = ()
+    event_start_s: tuple[float, ...] = ()
+    event_rate_per_s: np.ndarray | None = None
+    strategies: Strategies = NO_STRATEGIES
 
     def mean_handle_s(self) -> np.ndarray:
         """[c, j]: planned mean handle time (before pool proficiency and concurrency)."""

@@ -79,8 +79,9 @@ def _per_channel(result: RunResult, axes: np.ndarray):  # type: ignore[no-untype
 
 
 def plot_demand_delta(result: RunResult, path: Path) -> Path:
-    """Per channel: planned demand workload vs capacity, the delta shaded, and the capacity
-    the service-level target needs (Erlang A when customers abandon, else Erlang C)."""
+    """Per channel: demand workload (what the simulated contacts that reached agents brought)
+    vs capacity, the delta shaded; the forecast's planned workload and the capacity the
+    service-level target needs (Erlang A when customers abandon, else Erlang C) for reference."""
     c, iv = result.centre, result.interval_means()
     xs = _hours(result, c.n_intervals)
     fig, axes = _channel_axes(result, 2.6)
@@ -92,19 +93,17 @@ def plot_demand_delta(result: RunResult, path: Path) -> Path:
             iv["required_agents_erlang_a"][sl],
         )
         on_share = _ratio_safe(iv["capacity_h"][sl], iv["agents_scheduled"][sl])
-        ax.step(
-            xs, demand, where="post", color="tab:blue", lw=1.2, label="demand workload (planned)"
-        )
         # What the simulated customers brought, retries, repeats and chasers included.
+        ax.step(xs, demand, where="post", color="tab:blue", lw=1.2, label="demand workload")
         ax.step(
             xs,
-            _steps(iv["offered_workload_h"][sl]),
+            _steps(iv["planned_workload_h"][sl]),
             where="post",
             color="tab:blue",
             lw=0.8,
             ls="--",
             alpha=0.7,
-            label="offered workload (simulated)",
+            label="planned workload (forecast)",
         )
         ax.step(xs, cap, where="post", color="black", lw=1.2, label="capacity")
         ax.step(

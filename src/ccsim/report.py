@@ -119,7 +119,11 @@ _TOTAL_ROWS = (
     ("mean_wait_s", "mean time in queue, answered + abandoned (s)", 1, False),
     ("p90_wait_s", "90th percentile time in queue (s)", 1, False),
     ("occupancy", "occupancy", 0, True),
+    ("prevented", "prevented by proactive notice", 0, False),
+    ("contained", "contained by the chatbot", 0, False),
+    ("callbacks", "callbacks accepted", 0, False),
     ("demand_workload_h", "demand workload (agent-h)", 1, False),
+    ("planned_workload_h", "planned workload, forecast (agent-h)", 1, False),
     ("capacity_h", "capacity (agent-h)", 1, False),
     ("positive_demand_delta_h", "agent-hours short (sum of positive demand delta)", 1, False),
     ("unmet_contacts", "unmet contacts (abandoned + blocked + still waiting)", 0, False),
@@ -188,14 +192,14 @@ def _report_md(result: RunResult, plot_names: list[str]) -> str:
             "## Per intent (all channels)",
             "",
             "| intent | offered | of which repeats | service level | abandoned | "
-            "ASA (s) | workload offered (agent-h) |",
+            "ASA (s) | demand workload (agent-h) |",
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for it, ie in zip(c.intents, result.intent_estimates, strict=True):
             lines.append(
                 f"| {it.name} | {_num(ie['offered'].mean, 0)} | {_num(ie['repeats'].mean, 0)} | "
                 f"{_pct(ie['sl_answered_within_t'].mean)} | {_pct(ie['abandon_rate'].mean)} | "
-                f"{_num(ie['asa_s'].mean)} | {_num(ie['offered_workload_h'].mean)} |"
+                f"{_num(ie['asa_s'].mean)} | {_num(ie['demand_workload_h'].mean)} |"
             )
     pv = result.pool_means()
     lines += [

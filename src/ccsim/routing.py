@@ -4,8 +4,9 @@ A policy is a class constructed with the running engine (``ccsim.engine``) and r
 state: ``idle[p]`` (deque of idle agents of pool p, longest idle first), ``partial[p][c]``
 (agents of pool p with spare concurrency on channel c), ``pool_queues[p]`` (the queues pool p
 serves: ``(deque of contact ids, queue key = channel * n_intents + intent, rank)``, best rank
-first), ``state`` (contact outcome codes; 0 = waiting), ``arrival``, ``agent_pool``,
-``idle_since``, ``conc`` (concurrency per channel), ``n_in`` (number of intents).
+first), ``state`` (contact outcome codes; 0 = waiting), ``queued`` (when each contact joined
+the queue), ``agent_pool``, ``idle_since``, ``conc`` (concurrency per channel), ``n_in``
+(number of intents).
 
 Choose one with ``centre.routing``: a name from :data:`ROUTERS` or ``package.module:Class`` for
 your own subclass of :class:`Router`.
@@ -65,7 +66,7 @@ class SkillsPriorityRouter(Router):
         self.pool_queues, self.state, self.arrival, self.n_in = (
             e.pool_queues,
             e.state,
-            e.arrival,
+            e.queued,
             e.n_in,
         )
 
@@ -110,7 +111,7 @@ class SkillsPriorityRouter(Router):
         best_key = -1
         best_t = 0.0
         best_rank = None
-        arrival = self.arrival
+        arrival = self.arrival  # when each contact joined the queue
         for q, key, rank in queues:
             while q and state[q[0]] != WAITING:
                 q.popleft()  # answered elsewhere or abandoned: lazy removal

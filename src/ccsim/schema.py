@@ -21,6 +21,7 @@ __all__ = [
     "BehaviourConf",
     "CentreConf",
     "RunConf",
+    "StrategyConf",
     "CCSimConf",
     "register_configs",
 ]
@@ -185,6 +186,126 @@ class CentreConf:
 
 
 @dataclass
+class ChatbotConf:
+    """Self-service in front of ``channels`` (and ``intents``; null: all). ``containment``:
+    intent (or "*") -> probability a bot session resolves the contact. Escalations keep context
+    with probability ``context_share`` (handle time x ``context_handle_factor``), otherwise the
+    customer repeats the story (x ``no_context_handle_factor``). ``switch``: from channel ->
+    {to channel: share of failed sessions whose customer moves there}; the rest are escalated on
+    the same channel. ``capacity``: simultaneous sessions (null: unlimited; when full, contacts
+    go straight to agents)."""
+
+    channels: List[str] = field(default_factory=list)
+    intents: Optional[List[str]] = None
+    containment: Dict[str, float] = field(default_factory=dict)
+    session_time: DistributionConf = field(
+        default_factory=lambda: DistributionConf(dist="lognormal", mean_s=180.0, cv=1.0)
+    )
+    context_share: float = 0.0
+    context_handle_factor: float = 0.9
+    no_context_handle_factor: float = 1.2
+    switch: Dict[str, Dict[str, float]] = field(default_factory=dict)
+    capacity: Optional[int] = None
+
+
+@dataclass
+class OutreachConf:
+    """A proactive campaign for the demand event named ``event`` (``centre.events``).
+
+    Notices go out ``lead_time_min`` after the event starts (negative: before) to ``reach`` of
+    the affected customers; ``prevention`` of those notified then do not contact. ``via``: sms,
+    email or push (no agent time) or call (outbound calls by ``call_pool``, connected with
+    probability ``contact_rate``, a connected call lasting ``call_handle_time``, a failed attempt
+    ``attempt_s``). ``audience``: customers affected (null: the contacts the event brings).
+    ``replies_per_notified`` contacts per notified customer arrive on ``reply_channel`` after
+    ``reply_delay``."""
+
+    event: str = ""
+    reach: float = 0.8
+    lead_time_min: float = 0.0
+    prevention: float = 0.5
+    via: str = "sms"
+    audience: Optional[float] = None
+    replies_per_notified: float = 0.0
+    reply_channel: Optional[str] = None
+    reply_intent: Optional[str] = None
+    reply_delay: DistributionConf = field(
+        default_factory=lambda: DistributionConf(dist="exponential", mean_s=1800.0)
+    )
+    call_pool: Optional[str] = None
+    contact_rate: float = 0.6
+    call_handle_time: DistributionConf = field(
+        default_factory=lambda: DistributionConf(dist="lognormal", mean_s=120.0, cv=0.5)
+    )
+    attempt_s: float = 30.0
+
+
+@dataclass
+class ContextConf:
+    """Omnichannel context: ``share`` of escalations and channel switches arrive with the
+    customer's history (handle time x ``handle_factor``; chance of a repeat x ``repeat_factor``)."""
+
+    share: float = 0.8
+    handle_factor: float = 0.85
+    repeat_factor: float = 0.7
+
+
+@dataclass
+class FcrConf:
+    """First-contact resolution improvement: intent (or "*") -> points added to its FCR."""
+
+    improvement: Dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class CallbacksConf:
+    """Virtual hold on ``channels``: offered when the expected wait exceeds ``threshold_s``,
+    accepted with probability ``acceptance``; worked after live contacts when at least
+    ``min_idle_agents`` other agents stay idle, or first of all after ``deadline_min``."""
+
+    channels: List[str] = field(default_factory=lambda: ["voice"])
+    threshold_s: float = 120.0
+    acceptance: float = 0.6
+    min_idle_agents: int = 1
+    deadline_min: float = 60.0
+
+
+@dataclass
+class WorkloadShiftingConf:
+    """Async work deferred to troughs: agents of ``pools`` blend to ``channels`` (async) when no
+    contact of their own waits; those channels drop below every other in priority."""
+
+    channels: List[str] = field(default_factory=list)
+    pools: List[str] = field(default_factory=list)
+    proficiency: float = 1.0
+
+
+@dataclass
+class StaffingConf:
+    """More capacity: ``add_agents`` (pool -> agents added in every interval the pool is
+    staffed), ``shifts`` (pool -> extra shift items, as in ``pools.*.shifts``), and
+    ``cross_training`` (pool -> {channel: {intent or "*": proficiency}} added as skills)."""
+
+    add_agents: Dict[str, int] = field(default_factory=dict)
+    shifts: Dict[str, List[Any]] = field(default_factory=dict)
+    cross_training: Dict[str, Dict[str, Dict[str, float]]] = field(default_factory=dict)
+
+
+@dataclass
+class StrategyConf:
+    """The strategies of a run (the ``strategy`` config group; several compose:
+    ``strategy=[chatbot,callbacks]``). Each is off when null."""
+
+    chatbot: Optional[ChatbotConf] = None
+    outreach: Optional[OutreachConf] = None
+    context: Optional[ContextConf] = None
+    fcr: Optional[FcrConf] = None
+    callbacks: Optional[CallbacksConf] = None
+    workload_shifting: Optional[WorkloadShiftingConf] = None
+    staffing: Optional[StaffingConf] = None
+
+
+@dataclass
 class RunConf:
     """How to run a scenario: seeds, replications, parallelism, warm-up, outputs."""
 
@@ -201,6 +322,7 @@ class CCSimConf:
 
     scenario: Optional[ScenarioConf] = None
     centre: Optional[CentreConf] = None
+    strategy: StrategyConf = field(default_factory=StrategyConf)
     run: RunConf = field(default_factory=RunConf)
 
 
