@@ -28,6 +28,7 @@ from .schema import (
     ChannelConf,
     ChatbotConf,
     ContextConf,
+    CrossTrainingConf,
     DistributionConf,
     FcrConf,
     IntentConf,
@@ -64,6 +65,7 @@ _FIELD_TYPES: dict[str, Any] = {
     "callbacks": CallbacksConf,
     "workload_shifting": WorkloadShiftingConf,
     "staffing": StaffingConf,
+    "cross_training": CrossTrainingConf,
     "session_time": DistributionConf,
     "reply_delay": DistributionConf,
     "call_handle_time": DistributionConf,
@@ -81,7 +83,6 @@ _FREE_DICTS = (
     "improvement",
     "add_agents",
     "shifts",
-    "cross_training",
 )
 register_configs()
 

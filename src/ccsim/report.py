@@ -42,6 +42,7 @@ def _summary(result: RunResult, config: dict[str, Any], digest: str) -> dict[str
     return {
         "schema": SUMMARY_SCHEMA,
         "ccsim_version": __version__,
+        "strategies": list(c.strategies.names),  # in the order chosen (the waterfall's order)
         "centre": {
             "name": c.name,
             "description": c.description,
@@ -149,6 +150,10 @@ def _report_md(result: RunResult, plot_names: list[str]) -> str:
         + (f", warm-up {st.warmup_s / 60:g} min dropped" if st.warmup_s else "")
         + ".",
         "",
+        "Strategies: "
+        + (", ".join(c.strategies.names) if c.strategies.names else "none (baseline)")
+        + ".",
+        "",
         "## Demand delta",
         "",
     ]
@@ -157,7 +162,7 @@ def _report_md(result: RunResult, plot_names: list[str]) -> str:
         k = int(np.nanargmax(delta))
         day, clock = _when(result, iv["start_min"][k])
         lines.append(
-            f"Planned demand exceeds capacity by **{short:,.1f} agent-hours** in total"
+            f"Demand exceeds capacity by **{short:,.1f} agent-hours** in total"
             + (f" (95% CI {ci})" if (ci := _ci(est["positive_demand_delta_h"], False)) else "")
             + (
                 " (channels netted within each interval; per channel below)"
@@ -169,7 +174,7 @@ def _report_md(result: RunResult, plot_names: list[str]) -> str:
             f"peak is {delta[k]:,.2f} agent-hours in the interval starting {day} {clock}."
         )
     else:
-        lines.append("Capacity covers the planned demand workload in every measured interval.")
+        lines.append("Capacity covers the demand workload in every measured interval.")
     lines += [
         "",
         "## Per channel (mean over replications)",

@@ -197,7 +197,7 @@ class ChatbotConf:
 
     channels: List[str] = field(default_factory=list)
     intents: Optional[List[str]] = None
-    containment: Dict[str, float] = field(default_factory=dict)
+    containment: Any = field(default_factory=dict)  # a number (every intent) or a mapping
     session_time: DistributionConf = field(
         default_factory=lambda: DistributionConf(dist="lognormal", mean_s=180.0, cv=1.0)
     )
@@ -283,12 +283,18 @@ class WorkloadShiftingConf:
 @dataclass
 class StaffingConf:
     """More capacity: ``add_agents`` (pool -> agents added in every interval the pool is
-    staffed), ``shifts`` (pool -> extra shift items, as in ``pools.*.shifts``), and
-    ``cross_training`` (pool -> {channel: {intent or "*": proficiency}} added as skills)."""
+    staffed) and ``shifts`` (pool -> extra shift items, as in ``pools.*.shifts``)."""
 
     add_agents: Dict[str, int] = field(default_factory=dict)
     shifts: Dict[str, List[Any]] = field(default_factory=dict)
-    cross_training: Dict[str, Dict[str, Dict[str, float]]] = field(default_factory=dict)
+
+
+@dataclass
+class CrossTrainingConf:
+    """Cross-training: ``skills`` (pool -> {channel: {intent or "*": proficiency}}) become
+    primary skills of the pool (replacing a secondary skill for the same channel and intent)."""
+
+    skills: Dict[str, Dict[str, Dict[str, float]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -303,6 +309,7 @@ class StrategyConf:
     callbacks: Optional[CallbacksConf] = None
     workload_shifting: Optional[WorkloadShiftingConf] = None
     staffing: Optional[StaffingConf] = None
+    cross_training: Optional[CrossTrainingConf] = None
 
 
 @dataclass

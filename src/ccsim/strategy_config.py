@@ -27,6 +27,7 @@ from .schema import (
     CallbacksConf,
     ChatbotConf,
     ContextConf,
+    CrossTrainingConf,
     FcrConf,
     OutreachConf,
     StaffingConf,
@@ -108,15 +109,23 @@ def apply_to_centre_config(strategy_raw: Any, centre_raw: Any) -> dict[str, Any]
                     key, "<shifts>", "this pool is not staffed by shifts; use add_agents"
                 )
             node["shifts"] = list(node["shifts"]) + _list(items, key)
-        for pool, skills in _mapping(d["cross_training"], f"{p}cross_training").items():
-            key = f"{p}cross_training.{pool}"
+    if "cross_training" in names:
+        p = f"{_P}cross_training."
+        d = with_defaults(s["cross_training"], CrossTrainingConf, p)
+        for pool, skills in _mapping(d["skills"], f"{p}skills").items():
+            key = f"{p}skills.{pool}"
             _check_name(pool, pools, key, "pool")
             node = centre["pools"][pool] = dict(centre["pools"][pool])
             merged = {ch: dict(v) for ch, v in (node.get("skills") or {}).items()}
+            secondary = {ch: dict(v) for ch, v in (node.get("secondary") or {}).items()}
             for ch, per_intent in _mapping(skills, key).items():
                 _check_name(ch, chans, f"{key}.{ch}", "channel")
-                merged.setdefault(ch, {}).update(_mapping(per_intent, f"{key}.{ch}"))
+                learnt = _mapping(per_intent, f"{key}.{ch}")
+                merged.setdefault(ch, {}).update(learnt)
+                for it in learnt:  # now a primary skill: no longer only after overflow
+                    secondary.get(ch, {}).pop(it, None)
             node["skills"] = merged
+            node["secondary"] = {ch: v for ch, v in secondary.items() if v}
     if "workload_shifting" in names:
         p = f"{_P}workload_shifting."
         d = with_defaults(s["workload_shifting"], WorkloadShiftingConf, p)
@@ -173,6 +182,8 @@ def _call_channel(centre_raw: Mapping[str, Any]) -> str:
 
 def _per_intent(raw: Any, intents: list[str], key: str, default: float) -> np.ndarray:
     """``{intent or "*": probability}`` -> one value per intent ("*" first, then named)."""
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        raw = {"*": raw}  # one probability for every intent
     d = _mapping(raw, key)
     out = np.full(len(intents), float(default))
     if "*" in d:
