@@ -230,10 +230,16 @@ def test_one_replication_and_zero_variance_do_not_crash(tmp_path):
     root = tmp_path / "s"
     write_job(root / "0", {m: [1.0] for m in EFFECT_METRICS}, strategies=[])
     write_job(root / "1", {m: [3.0] for m in EFFECT_METRICS}, strategies=["x"])
+    write_job(root / "2", {m: [4.0] for m in EFFECT_METRICS}, strategies=["x"], seed=9)
     rep = compare(root)
     e = rep.comparisons[0].effects["unmet_contacts"]
     assert e.mean == 2.0 and e.n == 1 and math.isnan(e.ci_low) and math.isnan(e.ratio)
-    assert "one replication: no CI" in (root / "comparison" / "comparison.md").read_text()
+    unpaired = rep.comparisons[1]  # seed 9: no baseline on its seed, one on another
+    assert unpaired.baseline is None and unpaired.other_baseline is not None
+    assert unpaired.independent["unmet_contacts"].mean == 3.0
+    md = (root / "comparison" / "comparison.md").read_text()
+    assert "one replication: no CI" in md
+    assert "No baseline job with the same seed, replications and other overrides for: `2`" in md
     # Zero variance: a constant shift, and two identical jobs.
     e = paired_effect({0: 1.0, 1: 2.0, 2: 4.0}, {0: 0.0, 1: 1.0, 2: 3.0})
     assert (e.mean, e.ci_low, e.ci_high) == (1.0, 1.0, 1.0) and e.ratio == math.inf

@@ -307,7 +307,7 @@ def _markdown(report: ComparisonReport, plots: list[str]) -> str:
         "need for the same precision). Rates are in percentage points (pp).",
     ]
     comps = report.comparisons
-    if comps:
+    if any(c.baseline is not None for c in comps):
         lines += [
             "",
             "## Paired effects (strategy minus baseline, whole centre)",
@@ -327,6 +327,7 @@ def _markdown(report: ComparisonReport, plots: list[str]) -> str:
                     f"{_num(e.mean, m)} | {_ci(e, m)}{note} | {_num(e.half_width, m)} | "
                     f"{_num(e.independent_half_width, m)} | {_ratio(e.ratio)} | {e.n} |"
                 )
+    if comps:
         unpaired = [c for c in comps if c.baseline is None]
         if unpaired:
             lines += [

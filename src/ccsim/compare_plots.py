@@ -106,15 +106,10 @@ def _effects(report: ComparisonReport, path: Path) -> Path:
         if c.baseline is not None and len(c.job.strategies) == len(report.baseline) + 1
     ]
     coll = report.collection
-    labels = [
-        c.job.variant
-        + (
-            f" ({', '.join(f'{k}={c.job.overrides.get(k, chr(45))}' for k in coll.params)})"
-            if coll.params
-            else ""
-        )
-        for c in comps
-    ]
+    labels = []
+    for c in comps:
+        swept = ", ".join(f"{k}={c.job.overrides.get(k, '-')}" for k in coll.params)
+        labels.append(f"{c.job.variant} ({swept})" if swept else c.job.variant)
     fig, axes = plt.subplots(
         2, 3, figsize=(14, 2.0 + 0.9 * len(comps)), squeeze=False, constrained_layout=True
     )
