@@ -45,6 +45,7 @@ from .schema import (
 __all__ = ["main"]
 
 CONFIG_MODULE = "ccsim.conf"
+CONFIG_SEARCH_PATH = "pkg://ccsim.conf"
 CONFIG_GROUPS = ("scenario", "strategy")
 # Schema fields that are themselves schema nodes (annotations are strings under
 # ``from __future__ import annotations``, so the mapping is spelt out).
@@ -151,14 +152,20 @@ def _explain_compose_error(exc: BaseException, overrides: list[str]) -> str:
     """Setting ``scenario.*`` on a multichannel preset (or ``centre.*`` on a single queue)
     makes OmegaConf complain about a None root; say what actually went wrong."""
     text = _one_line(exc)
-    if "NoneType" in text:
+    if "NoneType" in text or "Unexpected type: None" in text:
         for ov in overrides:
             key = ov.lstrip("+~").split("=", 1)[0]
-            root = key.split(".", 1)[0]
-            if root in ("scenario", "centre") and "." in key:
+            parts = key.split(".")
+            if parts[0] in ("scenario", "centre") and len(parts) > 1:
                 return (
-                    f"{ov}: the selected preset has no '{root}' section; {root}.* keys "
-                    f"belong to {_PRESET_KINDS[root]}"
+                    f"{ov}: the selected preset has no '{parts[0]}' section; {parts[0]}.* keys "
+                    f"belong to {_PRESET_KINDS[parts[0]]}"
+                )
+            if parts[0] == "strategy" and len(parts) > 2:
+                return (
+                    f"{ov}: strategy {parts[1]!r} is not selected in this job; choose it "
+                    f"too, e.g. strategy=[{parts[1]}] (a sweep over strategy=... must select "
+                    "it in every job)"
                 )
     return text
 
@@ -198,36 +205,59 @@ def _job_overrides(overrides: list[str]) -> list[list[str]]:
     return [[o for o in v if o] for v in variants]
 
 
+def _sweeper_params(compose: Any, config_name: str, overrides: list[str]) -> list[str]:
+    """Sweeps a config lists under ``hydra.sweeper.params`` (a study's own sweep), as
+    overrides; the command line's own value for the same key wins, as in Hydra."""
+    cfg = compose(config_name=config_name, overrides=overrides, return_hydra_config=True)
+    params = cfg.hydra.sweeper.get("params") or {}
+    given = {ov.lstrip("+~").split("=", 1)[0] for ov in overrides}
+    return [f"{k}={v}" for k, v in params.items() if k not in given]
+
+
 def precheck(argv: list[str]) -> None:
     """Compose and validate every job's config from the command line; exit 2 on bad input."""
-    from hydra import compose, initialize_config_module
+    from hydra import compose, initialize_config_dir, initialize_config_module
     from hydra._internal.utils import get_args_parser
     from hydra.core.global_hydra import GlobalHydra
 
     args = get_args_parser().parse_args(argv)  # bad flags: argparse exits 2 with usage
     if args.help or args.hydra_help or args.info or args.shell_completion or args.cfg:
         return  # Hydra prints and exits without running jobs
-    if args.config_dir or args.config_path:
+    if args.config_path:
         return  # the user's own config tree: each job validates its config as it starts
     config_name = args.config_name or "config"
+    overrides = list(args.overrides)
     try:
-        _check_override_keys(list(args.overrides))
+        _check_override_keys(overrides)
     except ConfigError as exc:
         _fail(str(exc))
     except Exception as exc:  # override syntax errors
         _fail(_one_line(exc))
-    try:
-        variants = _job_overrides(list(args.overrides)) if args.multirun else [list(args.overrides)]
-    except Exception as exc:  # override syntax errors
-        _fail(_one_line(exc))
     GlobalHydra.instance().clear()
+    extra: list[str] = []
+    if args.config_dir:
+        # A study folder (experiments/*): its configs build on ccsim's packaged ones.
+        config_dir = Path(args.config_dir).resolve()
+        if not config_dir.is_dir():
+            _fail(f"--config-dir {args.config_dir}: no such directory")
+        init: Any = initialize_config_dir(config_dir=str(config_dir), version_base="1.3")
+        extra = [f"hydra.searchpath=[{CONFIG_SEARCH_PATH}]"]
+    else:
+        init = initialize_config_module(config_module=CONFIG_MODULE, version_base="1.3")
     try:
-        with initialize_config_module(config_module=CONFIG_MODULE, version_base="1.3"):
-            for overrides in variants:
+        with init:
+            try:
+                variants = _job_overrides(overrides) if args.multirun else [overrides]
+                if args.multirun:
+                    params = _sweeper_params(compose, config_name, variants[0] + extra)
+                    variants = _job_overrides(params + overrides)
+            except Exception as exc:  # override syntax errors
+                _fail(_explain_compose_error(exc, overrides))
+            for job in variants:
                 try:
-                    cfg = compose(config_name=config_name, overrides=overrides)
+                    cfg = compose(config_name=config_name, overrides=job + extra)
                 except Exception as exc:
-                    _fail(_explain_compose_error(exc, overrides))
+                    _fail(_explain_compose_error(exc, job))
                 try:
                     validate_config(cfg)
                 except (ConfigError, InputFileError) as exc:

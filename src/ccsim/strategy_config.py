@@ -88,15 +88,21 @@ def apply_to_centre_config(strategy_raw: Any, centre_raw: Any) -> dict[str, Any]
     if "fcr" in names:
         p = f"{_P}fcr."
         d = with_defaults(s["fcr"], FcrConf, p)
-        for it, points in _mapping(d["improvement"], f"{p}improvement").items():
+        # "*" is the default for every intent and a named intent overrides it (as for chatbot
+        # containment): {"*": 0.05, technical: 0.08} adds 8 points to technical, not 13.
+        points_of: dict[str, float] = {}
+        for it, points in sorted(
+            _mapping(d["improvement"], f"{p}improvement").items(), key=lambda kv: kv[0] != "*"
+        ):
             key = f"{p}improvement.{it}"
             targets = intents if it == "*" else [_check_name(it, intents, key, 'intent (or "*")')]
             add = number({key: points}, key, "", minimum=-1.0, maximum=1.0)
-            for name in targets:
-                node = centre["intents"][name] = dict(centre["intents"][name] or {})
-                base = node.get("fcr", 1.0)
-                if isinstance(base, (int, float)) and not isinstance(base, bool):
-                    node["fcr"] = float(min(1.0, max(0.0, base + add)))
+            points_of.update(dict.fromkeys(targets, add))
+        for name, add in points_of.items():
+            node = centre["intents"][name] = dict(centre["intents"][name] or {})
+            base = node.get("fcr", 1.0)
+            if isinstance(base, (int, float)) and not isinstance(base, bool):
+                node["fcr"] = float(min(1.0, max(0.0, base + add)))
     if "staffing" in names:
         p = f"{_P}staffing."
         d = with_defaults(s["staffing"], StaffingConf, p)
@@ -121,6 +127,8 @@ def apply_to_centre_config(strategy_raw: Any, centre_raw: Any) -> dict[str, Any]
             for ch, per_intent in _mapping(skills, key).items():
                 _check_name(ch, chans, f"{key}.{ch}", "channel")
                 learnt = _mapping(per_intent, f"{key}.{ch}")
+                for it, prof in learnt.items():
+                    number(learnt, it, f"{key}.{ch}.", minimum=0.0, strict_min=True)
                 merged.setdefault(ch, {}).update(learnt)
                 for it in learnt:  # now a primary skill: no longer only after overflow
                     secondary.get(ch, {}).pop(it, None)
@@ -183,7 +191,8 @@ def _call_channel(centre_raw: Mapping[str, Any]) -> str:
 def _per_intent(raw: Any, intents: list[str], key: str, default: float) -> np.ndarray:
     """``{intent or "*": probability}`` -> one value per intent ("*" first, then named)."""
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        raw = {"*": raw}  # one probability for every intent
+        # One probability for every intent.
+        return np.full(len(intents), number({key: raw}, key, "", minimum=0.0, maximum=1.0))
     d = _mapping(raw, key)
     out = np.full(len(intents), float(default))
     if "*" in d:
