@@ -127,7 +127,7 @@ def apply_to_centre_config(strategy_raw: Any, centre_raw: Any) -> dict[str, Any]
             for ch, per_intent in _mapping(skills, key).items():
                 _check_name(ch, chans, f"{key}.{ch}", "channel")
                 learnt = _mapping(per_intent, f"{key}.{ch}")
-                for it, prof in learnt.items():
+                for it in learnt:
                     number(learnt, it, f"{key}.{ch}.", minimum=0.0, strict_min=True)
                 merged.setdefault(ch, {}).update(learnt)
                 for it in learnt:  # now a primary skill: no longer only after overflow
