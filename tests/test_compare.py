@@ -335,3 +335,24 @@ def test_common_random_numbers_in_real_runs(compose_cfg, tmp_path):
     e = rep.comparisons[0].effects["asa_s"]
     assert e.mean < 0 and e.ci_high < 0 and e.ratio > 1.5
     assert len(collect(tmp_path).jobs) == 2
+
+
+def test_waterfall_follows_strategy_sets_whatever_order_they_are_listed_in(tmp_path):
+    """summary.json may list strategies in the order ccsim applies them, not the order they
+    were added: [], [b], [a, b] is still a chain (b, then a)."""
+    base = np.arange(4.0)
+    write_job(tmp_path / "0", _values(base), strategies=[])
+    write_job(tmp_path / "1", _values(base, -1.0), strategies=["b"])
+    write_job(tmp_path / "2", _values(base, -3.0), strategies=["a", "b"])
+    rep = compare(tmp_path, baseline="baseline")
+    (w,) = rep.waterfalls
+    assert [j.name for j in w.chain] == ["0", "1", "2"]
+    assert w.steps[1]["unmet_contacts"].mean == pytest.approx(-4.0)  # a, after b (x2 metric)
+    md = (tmp_path / "comparison" / "comparison.md").read_text()
+    assert "| + b | 1 |" in md and "| + a | 2 |" in md
+    # The baseline may be a variant: effects against [b], in any order it is written.
+    rep = compare(tmp_path, tmp_path / "vs_b", baseline="b")
+    assert {c.job.name: c.baseline.name for c in rep.comparisons if c.baseline} == {
+        "0": "1",
+        "2": "1",
+    }

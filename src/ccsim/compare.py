@@ -79,7 +79,7 @@ class Waterfall:
 @dataclass(frozen=True)
 class ComparisonReport:
     collection: Collection
-    baseline: tuple[str, ...]
+    baseline: frozenset[str]  # the baseline's strategies (empty: none)
     comparisons: list[Comparison]
     waterfalls: list[Waterfall]
     out_dir: Path
@@ -104,12 +104,14 @@ def _effects(a: Job, b: Job, independent: bool = False) -> dict[str, Effect]:
     return {m: fn(a.replication_values(m), b.replication_values(m)) for m in EFFECT_METRICS}
 
 
-def _pair(coll: Collection, baseline: tuple[str, ...]) -> list[Comparison]:
+def _pair(coll: Collection, baseline: frozenset[str]) -> list[Comparison]:
     out = []
     for job in coll.jobs:
-        if job.strategies == baseline:
+        if frozenset(job.strategies) == baseline:
             continue
-        bases = [b for b in coll.jobs if b.strategies == baseline and _cell(b) == _cell(job)]
+        bases = [
+            b for b in coll.jobs if frozenset(b.strategies) == baseline and _cell(b) == _cell(job)
+        ]
         same = [b for b in bases if b.seed == job.seed]
         other = sorted(
             (b for b in bases if b.seed != job.seed), key=lambda b: (str(b.seed), b.name)
@@ -128,24 +130,51 @@ def _pair(coll: Collection, baseline: tuple[str, ...]) -> list[Comparison]:
     return out
 
 
-def _waterfalls(coll: Collection, baseline: tuple[str, ...]) -> list[Waterfall]:
-    cells: dict[tuple, dict[tuple[str, ...], Job]] = {}
+def _longest_chain(by_set: dict[frozenset[str], Job], base: frozenset[str]) -> list[frozenset[str]]:
+    """The longest sequence base < S1 < S2 ... of strategy sets present, each adding one
+    strategy. Preferred: the prefixes of a job's own strategy list (the order it names them);
+    else any such path (first in sorted order)."""
+    finals = sorted(
+        (s for s in by_set if base < s and len(s) - len(base) >= 2),
+        key=lambda s: (-len(s), by_set[s].name),
+    )
+    for s in finals:  # the job's own order
+        extra = [x for x in by_set[s].strategies if x not in base]
+        sets = [base | frozenset(extra[:i]) for i in range(len(extra) + 1)]
+        if all(x in by_set for x in sets):
+            return sets
+    best: list[frozenset[str]] = []
+
+    def walk(path: list[frozenset[str]]) -> None:
+        nonlocal best
+        if len(path) > len(best):
+            best = list(path)
+        last = path[-1]
+        for s in sorted((s for s in by_set if last < s and len(s) == len(last) + 1), key=sorted):
+            walk([*path, s])
+
+    walk([base])
+    return best if len(best) >= 3 else []
+
+
+def added_strategy(job: Job, previous: Job) -> str:
+    """The strategy ``job`` has and ``previous`` has not (a waterfall step)."""
+    return "+".join(s for s in job.strategies if s not in previous.strategies)
+
+
+def _waterfalls(coll: Collection, baseline: frozenset[str]) -> list[Waterfall]:
+    cells: dict[tuple, dict[frozenset[str], Job]] = {}
     for job in coll.jobs:  # sorted by name: the first job of a variant in a cell is kept
-        cells.setdefault((_cell(job), str(job.seed)), {}).setdefault(job.strategies, job)
+        cells.setdefault((_cell(job), str(job.seed)), {}).setdefault(frozenset(job.strategies), job)
     out = []
     for key in sorted(cells, key=str):
-        by_strat = cells[key]
-        k0 = len(baseline)
-        best: tuple[str, ...] | None = None
-        for strat in sorted(by_strat):
-            if strat[:k0] != baseline or len(strat) - k0 < 2:
-                continue
-            if all(strat[:i] in by_strat for i in range(k0, len(strat))):
-                if best is None or len(strat) > len(best):
-                    best = strat
-        if best is None:
+        by_set = cells[key]
+        if baseline not in by_set:
             continue
-        chain = [by_strat[best[:i]] for i in range(k0, len(best) + 1)]
+        sets = _longest_chain(by_set, baseline)
+        if not sets:
+            continue
+        chain = [by_set[s] for s in sets]
         steps = [_effects(chain[i + 1], chain[i]) for i in range(len(chain) - 1)]
         out.append(Waterfall(_label(coll, chain[0]), chain, steps, _effects(chain[-1], chain[0])))
     return out
@@ -235,7 +264,9 @@ EFFECT_COLUMNS = (
 def _waterfall_rows(report: ComparisonReport) -> list[list]:
     rows = []
     for w in report.waterfalls:
-        items = [(f"+ {w.chain[i + 1].strategies[-1]}", s) for i, s in enumerate(w.steps)]
+        items = [
+            (f"+ {added_strategy(w.chain[i + 1], w.chain[i])}", s) for i, s in enumerate(w.steps)
+        ]
         items.append(("total", w.total))
         for step, (label, effects) in enumerate(items):
             job = w.chain[step + 1] if label != "total" else w.chain[-1]
@@ -272,7 +303,7 @@ WATERFALL_COLUMNS = (
 
 def _markdown(report: ComparisonReport, plots: list[str]) -> str:
     coll = report.collection
-    base_name = "+".join(report.baseline) or BASELINE
+    base_name = "+".join(sorted(report.baseline)) or BASELINE
     lines = [
         f"# ccsim comparison: {coll.root.resolve().name or coll.root.as_posix()}",
         "",
@@ -382,7 +413,7 @@ def _markdown(report: ComparisonReport, plots: list[str]) -> str:
         for i, s in enumerate(w.steps):
             job = w.chain[i + 1]
             lines.append(
-                f"| + {job.strategies[-1]} | {job.name} | "
+                f"| + {added_strategy(job, w.chain[i])} | {job.name} | "
                 + " | ".join(f"{_num(s[m].mean, m)} ({_ci(s[m], m)})" for m in EFFECT_METRICS)
                 + " |"
             )
@@ -462,7 +493,7 @@ def compare(
     """Compare every job under ``path``; write the outputs into ``out`` (default
     ``path/comparison``). Raises :class:`~ccsim.aggregate.NoJobsError` when there is no job."""
     coll = collect(path)
-    base = () if baseline in ("", BASELINE) else tuple(s for s in baseline.split("+") if s)
+    base = frozenset(() if baseline in ("", BASELINE) else (s for s in baseline.split("+") if s))
     out_dir = Path(out) if out is not None else Path(path) / "comparison"
     comps = _pair(coll, base)
     report = ComparisonReport(coll, base, comps, _waterfalls(coll, base), out_dir, [])

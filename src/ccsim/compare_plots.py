@@ -53,7 +53,7 @@ def _nan(x: object) -> float:
 
 
 def _waterfall(report: ComparisonReport, path: Path) -> Path:
-    from .compare import WATERFALL_METRICS
+    from .compare import WATERFALL_METRICS, added_strategy
 
     ws = report.waterfalls
     fig, axes = plt.subplots(
@@ -78,7 +78,7 @@ def _waterfall(report: ComparisonReport, path: Path) -> Path:
                 if i:
                     ax.plot([i - 1.4, i + 0.4], [cum, cum], color="0.4", lw=0.8, ls=":")
                 cum += e.mean
-                labels.append(f"+ {w.chain[i + 1].strategies[-1]}")
+                labels.append(f"+ {added_strategy(w.chain[i + 1], w.chain[i])}")
             t = w.total[m]
             x = len(w.steps)
             ax.bar(x, t.mean, color="tab:blue", alpha=0.8, edgecolor="0.3")
@@ -97,13 +97,19 @@ def _waterfall(report: ComparisonReport, path: Path) -> Path:
     return _save(fig, path)
 
 
+def _one_more(job: Job, baseline: frozenset[str]) -> bool:
+    """A single strategy on top of the baseline's."""
+    s = frozenset(job.strategies)
+    return baseline < s and len(s) == len(baseline) + 1
+
+
 def _effects(report: ComparisonReport, path: Path) -> Path:
     from .compare import EFFECT_METRICS, RATE_METRICS
 
     comps = [
         c
         for c in report.comparisons
-        if c.baseline is not None and len(c.job.strategies) == len(report.baseline) + 1
+        if c.baseline is not None and _one_more(c.job, report.baseline)
     ]
     coll = report.collection
     labels = []
@@ -241,8 +247,7 @@ def write_comparison_plots(report: ComparisonReport, out_dir: Path) -> list[Path
     if report.waterfalls:
         paths.append(_waterfall(report, out_dir / "waterfall.png"))
     if any(
-        c.baseline is not None and len(c.job.strategies) == len(report.baseline) + 1
-        for c in report.comparisons
+        c.baseline is not None and _one_more(c.job, report.baseline) for c in report.comparisons
     ):
         paths.append(_effects(report, out_dir / "effects.png"))
     for p in response_params(report.collection):
