@@ -499,6 +499,7 @@ def test_callbacks_cut_abandonment_at_equal_staffing():
     deadline = 30 * 60.0
     mean_h = float(c.mean_handle_s()[0, 0])
     diffs_rate, diffs_n, n_cb_total, n_offer, n_accept = [], [], 0, 0, 0
+    n_late, after_due = 0, 0.0
     for r in range(reps):
         a = run_replication(job_plain.centre, job_plain.settings, r).channel_totals[0]
         b = run_replication(c, job_cb.settings, r).channel_totals[0]
@@ -520,6 +521,8 @@ def test_callbacks_cut_abandonment_at_equal_staffing():
         answered_idx = np.flatnonzero(~np.isnan(ans))[order]
         answered_t = ans[answered_idx]
         late = np.flatnonzero(cb & (ans > due))
+        n_late += late.size
+        after_due = max(after_due, float((ans[late] - due[late]).max(initial=0.0)))
         for i in late.tolist():
             lo = np.searchsorted(answered_t, due[i], side="right")
             hi = np.searchsorted(answered_t, ans[i], side="left")
@@ -552,7 +555,11 @@ def test_callbacks_cut_abandonment_at_equal_staffing():
     assert hi < 0
     m, lo, hi = paired(diffs_n, "callbacks: abandoned contacts (with - without)")
     assert hi < 0
-    say("callbacks", f"{n_cb_total / reps:.1f} callbacks per day")
+    say(
+        "callbacks",
+        f"{n_cb_total / reps:.1f} callbacks per day; {n_late / n_cb_total:.3f} made after their "
+        f"deadline, at most {after_due:.0f} s after it",
+    )
 
 
 # --------------------------------------------------------------------------- 5-6. context, FCR
@@ -617,6 +624,24 @@ def test_context_follows_channel_switches():
     say("context", f"repeat ratio {p_ctx / p_no:.3f} (repeat_factor {rf})")
     assert paired(d_work, "context: demand workload h (with - without)")[2] < 0
     assert paired(d_rep, "context: repeats (with - without)")[2] < 0
+
+
+def test_context_with_a_chatbot_hands_over_the_larger_share():
+    """With both, a bot escalation keeps context with the larger of the two shares, and its
+    handle time takes the bot's context factor."""
+    strat = {"chatbot": BOT, "context": {"share": 0.8, "handle_factor": 0.85}}
+    c, plain = build(BOT_CENTRE, strat).centre, build(BOT_CENTRE).centre
+    n_ctx = n_esc = 0
+    for r in range(4):
+        _, rec = sim(c, 7, r)
+        _, base = sim(plain, 7, r)
+        esc = ~np.isnan(rec.queued_s)
+        ratio = rec.handle_s[esc] / base.handle_s[esc]
+        with_ctx = np.isclose(ratio, BOT["context_handle_factor"], rtol=1e-12)
+        assert (with_ctx | np.isclose(ratio, BOT["no_context_handle_factor"], rtol=1e-12)).all()
+        n_ctx += int(with_ctx.sum())
+        n_esc += int(esc.sum())
+    assert_share(n_ctx, n_esc, 0.8, "chatbot + context: escalations with context")
 
 
 def test_fcr_improvement_cuts_repeats():
