@@ -46,7 +46,7 @@ class Job:
     seed: int | None
     replications: int | None
     strategies: tuple[str, ...]
-    overrides: dict[str, str]  # key -> value as written, strategy and hydra.* keys left out
+    overrides: dict[str, str]  # key -> value as written; the strategy list and hydra.* left out
     totals: dict[str, dict[str, Any]]
     reference: dict[str, Any] | None
     config: dict[str, Any]
@@ -82,7 +82,7 @@ def variant_name(strategies: tuple[str, ...] | list[str]) -> str:
     return "+".join(strategies) if strategies else BASELINE
 
 
-def _is_strategy_key(key: str) -> bool:
+def is_strategy_key(key: str) -> bool:
     return key == "strategy" or key.startswith(("strategy.", "strategy/", "strategy@"))
 
 
@@ -145,8 +145,9 @@ def _load_job(folder: Path, name: str) -> Job:
         if key == "strategy":
             override_strategies = _strategy_list(value)
         elif not key.startswith("hydra.") and not key.startswith("hydra/"):
-            if not _is_strategy_key(key):
-                overrides[key] = value
+            # A strategy's own parameters (strategy.chatbot.containment=0.3) are kept: a swept
+            # one draws a response curve. They do not separate a job from its baseline.
+            overrides[key] = value
     strategies = summary.get("strategies")
     strategies = override_strategies if strategies is None else tuple(str(s) for s in strategies)
     run = summary.get("run") or {}

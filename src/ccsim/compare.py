@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from .aggregate import BASELINE, Collection, Job, NoJobsError, collect, write_tidy
+from .aggregate import BASELINE, Collection, Job, NoJobsError, collect, is_strategy_key, write_tidy
 from .effects import Effect, independent_effect, paired_effect
 from .outputs import atomic_write_text, write_csv
 
@@ -34,6 +34,7 @@ __all__ = [
 
 # Effects are reported for the whole centre (channel "all").
 EFFECT_METRICS = (
+    "demand_delta_h",
     "positive_demand_delta_h",
     "unmet_contacts",
     "sl_answered_within_t",
@@ -41,9 +42,11 @@ EFFECT_METRICS = (
     "abandon_rate",
     "occupancy",
 )
-WATERFALL_METRICS = ("positive_demand_delta_h", "unmet_contacts")
+CRN_METRICS = ("demand_delta_h", "positive_demand_delta_h", "unmet_contacts")
+WATERFALL_METRICS = ("demand_delta_h", "positive_demand_delta_h", "unmet_contacts")
 RATE_METRICS = ("sl_answered_within_t", "sl_wait_le_t", "abandon_rate", "occupancy", "p_wait")
 UNITS = {
+    "demand_delta_h": "agent-h",
     "positive_demand_delta_h": "agent-h",
     "unmet_contacts": "contacts",
     "asa_s": "s",
@@ -87,8 +90,12 @@ class ComparisonReport:
 
 
 def _cell(job: Job) -> tuple:
-    """Jobs that differ only in strategies and seed share a cell."""
-    others = tuple(sorted((k, v) for k, v in job.overrides.items() if k != "run.seed"))
+    """Jobs that differ only in strategies (and their parameters) and seed share a cell."""
+    others = tuple(
+        sorted(
+            (k, v) for k, v in job.overrides.items() if k != "run.seed" and not is_strategy_key(k)
+        )
+    )
     return others, job.replications
 
 
@@ -338,25 +345,50 @@ def _markdown(report: ComparisonReport, plots: list[str]) -> str:
         "need for the same precision). Rates are in percentage points (pp).",
     ]
     comps = report.comparisons
-    if any(c.baseline is not None for c in comps):
+    paired = [c for c in comps if c.baseline is not None]
+    if paired:
         lines += [
             "",
             "## Paired effects (strategy minus baseline, whole centre)",
             "",
-            "| job | variant | metric | effect | 95% CI (paired) | +- paired | "
-            "+- independent seeds (est.) | ratio | n |",
-            "| --- | --- | --- | ---: | --- | ---: | ---: | ---: | ---: |",
+            "Mean effect and its paired 95% confidence interval.",
+            "",
+            "| variant | job | " + " | ".join(_metric_label(m) for m in EFFECT_METRICS) + " |",
+            "| --- | --- |" + " ---: |" * len(EFFECT_METRICS),
         ]
-        for c in comps:
-            if c.baseline is None:
-                continue
+        for c in paired:
+            cells = []
             for m in EFFECT_METRICS:
                 e = c.effects[m]
-                note = f" ({e.note})" if e.note else ""
+                ci = _ci(e, m)
+                cells.append(f"{_num(e.mean, m)} [{ci}]" if "n/a" not in ci else _num(e.mean, m))
+            lines.append(f"| {c.job.variant} | {c.job.name} | " + " | ".join(cells) + " |")
+        lines += [
+            "",
+            "## What common random numbers buy",
+            "",
+            "Half-width of the 95% interval of each effect: paired (same seeds), and what "
+            "independent seeds would give (estimated from the two jobs' own spreads; "
+            "*measured* against a baseline run on another seed, when there is one). "
+            "Ratio = independent / paired.",
+            "",
+            "| variant | metric | +- paired | +- independent (est.) | ratio (est.) | "
+            "+- independent (measured) | ratio (measured) |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for c in paired:
+            for m in CRN_METRICS:
+                e = c.effects[m]
+                i = c.independent.get(m)
+                measured = (
+                    (_num(i.half_width, m), _ratio(i.half_width / e.half_width))
+                    if i is not None and e.half_width and math.isfinite(e.half_width)
+                    else ("n/a", "n/a")
+                )
                 lines.append(
-                    f"| {c.job.name} | {c.job.variant} | {_metric_label(m)} | "
-                    f"{_num(e.mean, m)} | {_ci(e, m)}{note} | {_num(e.half_width, m)} | "
-                    f"{_num(e.independent_half_width, m)} | {_ratio(e.ratio)} | {e.n} |"
+                    f"| {c.job.variant} | {_metric_label(m)} | {_num(e.half_width, m)} | "
+                    f"{_num(e.independent_half_width, m)} | {_ratio(e.ratio)} | "
+                    f"{measured[0]} | {measured[1]} |"
                 )
     if comps:
         unpaired = [c for c in comps if c.baseline is None]
@@ -367,30 +399,6 @@ def _markdown(report: ComparisonReport, plots: list[str]) -> str:
                 + ", ".join(f"`{c.job.name}` ({c.job.variant})" for c in unpaired)
                 + ".",
             ]
-        indep = [c for c in comps if c.other_baseline is not None]
-        if indep:
-            lines += [
-                "",
-                "## Independent comparison (baseline run on another seed)",
-                "",
-                "Welch 95% interval against a baseline job with a different `run.seed`: what "
-                "the comparison gives without common random numbers.",
-                "",
-                "| job | variant | baseline job (seed) | metric | effect | 95% CI (Welch) | "
-                "+- independent | +- paired |",
-                "| --- | --- | --- | --- | ---: | --- | ---: | ---: |",
-            ]
-            for c in indep:
-                assert c.other_baseline is not None
-                for m in EFFECT_METRICS:
-                    i = c.independent[m]
-                    p = c.effects.get(m)
-                    lines.append(
-                        f"| {c.job.name} | {c.job.variant} | {c.other_baseline.name} "
-                        f"({c.other_baseline.seed}) | {_metric_label(m)} | {_num(i.mean, m)} | "
-                        f"{_ci(i, m)} | {_num(i.half_width, m)} | "
-                        f"{_num(p.half_width, m) if p else 'n/a'} |"
-                    )
     else:
         lines += ["", "No strategy job (every job is a baseline): no paired effects."]
     for w in report.waterfalls:

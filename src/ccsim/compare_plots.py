@@ -116,11 +116,18 @@ def _effects(report: ComparisonReport, path: Path) -> Path:
     for c in comps:
         swept = ", ".join(f"{k}={c.job.overrides.get(k, '-')}" for k in coll.params)
         labels.append(f"{c.job.variant} ({swept})" if swept else c.job.variant)
+    n_rows = -(-len(EFFECT_METRICS) // 3)
     fig, axes = plt.subplots(
-        2, 3, figsize=(14, 2.0 + 0.9 * len(comps)), squeeze=False, constrained_layout=True
+        n_rows,
+        3,
+        figsize=(14, (1.0 + 0.45 * len(comps)) * n_rows),
+        squeeze=False,
+        constrained_layout=True,
     )
+    for ax in axes.flat[len(EFFECT_METRICS) :]:
+        ax.set_visible(False)
     y = np.arange(len(comps))
-    for ax, m in zip(axes.flat, EFFECT_METRICS, strict=True):
+    for ax, m in zip(axes.flat, EFFECT_METRICS, strict=False):
         scale = 100.0 if m in RATE_METRICS else 1.0
         means = np.array([c.effects[m].mean for c in comps]) * scale
         half = np.array([c.effects[m].half_width for c in comps]) * scale
