@@ -37,8 +37,7 @@ class Customers:
 
     ``kind``: a ContactKind (NEW, or REPLY / OUTBOUND for a campaign's replies and calls);
     ``event``: the demand event that brought the customer (-1: none); ``prevented``: a proactive
-    notice kept them from contacting; ``bot_u[i]``: three uniforms for a chatbot session
-    (containment, context kept, channel switch), or None without a chatbot.
+    notice kept them from contacting.
     """
 
     arrival_s: np.ndarray
@@ -50,7 +49,6 @@ class Customers:
     kind: np.ndarray | None = None
     event: np.ndarray | None = None
     prevented: np.ndarray | None = None
-    bot_u: np.ndarray | None = None
 
 
 def _arrivals(
@@ -105,8 +103,6 @@ def _attributes(
         "event": np.full(arrival.size, event, dtype=np.int8),
         "prevented": np.zeros(arrival.size, dtype=bool),
     }
-    if centre.strategies.chatbot is not None:
-        out["bot_u"] = streams.stream(f"chatbot{suffix}").random((arrival.size, 3))
     return out
 
 

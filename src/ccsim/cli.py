@@ -214,6 +214,28 @@ def _sweeper_params(compose: Any, config_name: str, overrides: list[str]) -> lis
     return [f"{k}={v}" for k, v in params.items() if k not in given]
 
 
+def _check_sweep_base(compose: Any, config_name: str, overrides: list[str]) -> None:
+    """Hydra composes a sweep's config once without the swept values before any job starts;
+    ``scenario=erlang_c,erlang_a scenario.agents=20`` fails there (the default preset has no
+    ``scenario`` section) although every job would compose. Say so in one line."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    parsed = OverridesParser.create().parse_overrides(overrides)
+    fixed = [
+        ov.input_line or f"{ov.get_key_element()}={ov.get_value_string()}"
+        for ov in parsed
+        if not ov.is_sweep_override()
+    ]
+    try:
+        compose(config_name=config_name, overrides=fixed)
+    except Exception as exc:
+        _fail(
+            _explain_compose_error(exc, fixed)
+            + " (a sweep is first composed without its swept values: put the fixed values in a "
+            "study config after its preset, as experiments/e_erlang_sweep does)"
+        )
+
+
 def precheck(argv: list[str]) -> None:
     """Compose and validate every job's config from the command line; exit 2 on bad input."""
     from hydra import compose, initialize_config_dir, initialize_config_module
@@ -251,6 +273,7 @@ def precheck(argv: list[str]) -> None:
                 if args.multirun:
                     params = _sweeper_params(compose, config_name, variants[0] + extra)
                     variants = _job_overrides(params + overrides)
+                    _check_sweep_base(compose, config_name, overrides + extra)
             except Exception as exc:  # override syntax errors
                 _fail(_explain_compose_error(exc, overrides))
             for job in variants:

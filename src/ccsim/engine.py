@@ -106,6 +106,41 @@ class _Draws:
         return v
 
 
+# A contact's keyed uniforms (see _CustomerDraws), by purpose.
+_U_RETRY, _U_SWITCH, _U_RESOLVE, _U_CTX, _U_BOT_CONTAIN, _U_BOT_CTX, _U_BOT_SWITCH, _U_CB = range(8)
+_N_U = 8
+_SLOTS = 3  # follow-ups per customer with keyed draws; later ones draw from plain streams
+
+
+class _CustomerDraws:
+    """Random numbers keyed by customer, not by the order in which events happen.
+
+    Contact k of a customer (k = 0: the first; k = 1, 2, ...: follow-ups in the order they are
+    created) reads row [customer, k] of arrays drawn once per run: its retry decision, the
+    channel and delay of its follow-up, its own handle time, patience and resolution, its bot
+    session's outcome and its callback decision. Two runs on the same seed then give each
+    customer the same fate wherever a strategy does not change it, so common random numbers stay
+    in step; with draws taken in event order, one changed abandonment would shift every later
+    draw of every customer. A customer's follow-ups beyond ``_SLOTS`` draw from plain streams.
+    """
+
+    def __init__(self, centre: Centre, n_base: int, streams: RandomStreams) -> None:
+        rng = streams.stream("customer_draws")
+        rows = _SLOTS + 1
+        self.u = rng.random((n_base, rows, _N_U))
+        b = centre.behaviour
+
+        def sample(dist: Any, shape: tuple[int, int]) -> np.ndarray | None:
+            if dist is None:
+                return None
+            return dist.sample(rng, shape[0] * shape[1]).reshape(shape)
+
+        self.retry_delay = sample(b.retry_delay, (n_base, rows))
+        self.repeat_delay = sample(b.repeat_delay, (n_base, rows))
+        self.handle = [sample(ch.handle_time, (n_base, _SLOTS)) for ch in centre.channels]
+        self.patience = [sample(ch.patience, (n_base, _SLOTS)) for ch in centre.channels]
+
+
 class _Centre:
     def __init__(self, centre: Centre, customers: Customers, streams: RandomStreams) -> None:
         self.env = simpy.Environment()
@@ -125,7 +160,6 @@ class _Centre:
         self.handle = array("d", customers.handle_s.tolist())
         self.patience = array("d", customers.patience_s.tolist())
         self.resolve_u = array("d", customers.resolve_u.tolist())  # compared with FCR: no rounding
-        self._customers_bot_u = customers.bot_u
         self.answer = array("d", bytes(8 * self.n_base))
         self.end = array("d", bytes(8 * self.n_base))
         self.state = bytearray(self.n_base)
@@ -249,6 +283,16 @@ class _Centre:
         self._cb_patience = self._on_patience_expired
         self._cb_tolerance = self._on_tolerance
         self._init_strategies(centre, streams)
+        b = centre.behaviour
+        follow_ups = self._retry_delay is not None or self.has_repeats or self.chaser is not None
+        st = centre.strategies
+        self.keyed = (
+            _CustomerDraws(centre, self.n_base, streams)
+            if follow_ups or st.chatbot or st.callbacks or st.context
+            else None
+        )
+        self.slot = bytearray(self.n_base)  # which row of the customer's keyed draws
+        self.n_follow = array("i", bytes(4 * self.n_base))  # follow-ups per customer so far
         # Routing decisions belong to a pluggable policy (ccsim.routing); bound once for speed.
         self.router = centre.router(self)
         self._find_agent = self.router.agent_for
@@ -267,9 +311,6 @@ class _Centre:
             self.bot_switch_cdf = np.cumsum(self.bot.switch, axis=1).tolist()
             self.bot_busy = 0
             self._bot_session = _Draws(streams.stream("chatbot/session"), self.bot.session.sample)
-            self._bot_u_more = _Draws(streams.stream("chatbot/follow_ups"), _uniform)
-            self.bot_u = st_bot_u = self._customers_bot_u
-            assert st_bot_u is not None
             self._arrive = self._arrive_with_bot
         ctx = st.context
         self.ctx_share = 0.0 if ctx is None else ctx.share
@@ -278,7 +319,6 @@ class _Centre:
         self.bot_ctx_share = (
             0.0 if self.bot is None else max(self.bot.context_share, self.ctx_share)
         )
-        self._ctx_u = _Draws(streams.stream("context"), _uniform)
         # -- callbacks ----------------------------------------------------------------------
         cbs = st.callbacks
         self.has_cb = cbs is not None
@@ -288,7 +328,6 @@ class _Centre:
             self.cb_accept = cbs.acceptance
             self.cb_min_idle = cbs.min_idle_agents
             self.cb_deadline = cbs.deadline_s
-            self._cb_u = _Draws(streams.stream("callbacks"), _uniform)
             self.cbq: list[deque[int]] = [deque() for _ in range(n_ch * n_in)]
             self.cbdue: list[deque[int]] = [deque() for _ in range(n_ch * n_in)]
             self.pool_keys = [
@@ -382,7 +421,7 @@ class _Centre:
                 not self.ctx[i]
                 or self.resolve_u[i] >= 1.0 - (1.0 - self.fcr[self.intent[i]]) * self.ctx_repeat
             ):
-                self._follow_up(i, self._repeat_delay, self.repeat_cdf, ContactKind.REPEAT)
+                self._follow_up(i, ContactKind.REPEAT)
         p = self.agent_pool[a]
         k = self.n_active[a] - 1
         self.n_active[a] = k
@@ -479,8 +518,8 @@ class _Centre:
         self.end[i] = now
         c = self.channel[i]
         self.n_waiting[c] -= 1
-        if self._retry_delay is not None and self._u() < self.retry_prob[c]:
-            self._follow_up(i, self._retry_delay, self.retry_cdf, ContactKind.RETRY)
+        if self._retry_delay is not None and self._uk(i, _U_RETRY) < self.retry_prob[c]:
+            self._follow_up(i, ContactKind.RETRY)
 
     def _on_tolerance(self, event: _At) -> None:
         """An async customer still unanswered after their tolerance chases on the chaser channel."""
@@ -488,15 +527,29 @@ class _Centre:
         if self.state[i] == _WAITING and self.chaser is not None:
             self._come_back(self.chaser, i, ContactKind.CHASER, 0.0)
 
-    def _follow_up(self, i: int, delay: _Draws | None, cdf: list[list[float]], kind: int) -> None:
-        if delay is None:
+    def _uk(self, i: int, field: int) -> float:
+        """Contact ``i``'s keyed uniform for ``field`` (see _CustomerDraws)."""
+        k = self.slot[i]
+        if k <= _SLOTS:
+            return float(self.keyed.u[self.customer[i], k, field])  # type: ignore[union-attr]
+        return self._u()
+
+    def _follow_up(self, i: int, kind: int) -> None:
+        """A retry (after abandonment) or repeat (unresolved) of contact ``i``: which channel
+        and when come from ``i``'s keyed draws."""
+        retry = kind == ContactKind.RETRY
+        plain = self._retry_delay if retry else self._repeat_delay
+        if plain is None:
             return
-        u = self._u()
-        row = cdf[self.channel[i]]
+        u = self._uk(i, _U_SWITCH)
+        row = (self.retry_cdf if retry else self.repeat_cdf)[self.channel[i]]
         to = 0
         while to < len(row) - 1 and u >= row[to]:
             to += 1
-        self._come_back(to, i, kind, delay())
+        k = self.slot[i]
+        keyed = self.keyed.retry_delay if retry else self.keyed.repeat_delay  # type: ignore[union-attr]
+        delay = float(keyed[self.customer[i], k]) if k <= _SLOTS else plain()
+        self._come_back(to, i, kind, delay)
 
     def _come_back(self, c: int, i: int, kind: int, delay_s: float) -> None:
         """Customer of contact ``i`` contacts again on channel ``c`` after ``delay_s``.
@@ -525,7 +578,7 @@ class _Centre:
     def _on_follow_up(self, event: _At) -> None:
         c, j, cust, kind, came_from = event._value
         i = self._create(c, j, cust, kind)
-        if c != came_from and self.ctx_share and self._ctx_u() < self.ctx_share:
+        if c != came_from and self.ctx_share and self._uk(i, _U_CTX) < self.ctx_share:
             self.ctx[i] = 1  # a channel switch that keeps the customer's history
             self.handle[i] *= self.ctx_handle
         self._arrive(i, self.env._now)
@@ -539,10 +592,20 @@ class _Centre:
         self.intent.append(j)
         self.kind.append(kind)
         self.customer.append(cust)
-        self.handle.append(self._new_handle[c]())
-        pat = self._new_patience[c]
-        self.patience.append(pat() if pat is not None else float("inf"))
-        self.resolve_u.append(self._new_u())
+        k = self.n_follow[cust] + 1  # this customer's k-th follow-up
+        self.n_follow[cust] = k
+        self.slot.append(min(k, 255))
+        kd = self.keyed
+        if k <= _SLOTS and kd is not None:
+            self.handle.append(float(kd.handle[c][cust, k - 1]))  # type: ignore[index]
+            pat = kd.patience[c]
+            self.patience.append(float(pat[cust, k - 1]) if pat is not None else float("inf"))
+            self.resolve_u.append(float(kd.u[cust, k, _U_RESOLVE]))
+        else:
+            self.handle.append(self._new_handle[c]())
+            pat = self._new_patience[c]
+            self.patience.append(pat() if pat is not None else float("inf"))
+            self.resolve_u.append(self._new_u())
         self.answer.append(0.0)
         self.end.append(0.0)
         self.state.append(_WAITING)
@@ -567,12 +630,9 @@ class _Centre:
         _At(self.env, self._bot_session(), i, self._on_bot_end)
 
     def _bot_draws(self, i: int) -> tuple[float, float, float]:
-        """The contact's uniforms for containment, context kept and channel switch: drawn with
-        the customer for first contacts (so paired runs contain the same customers)."""
-        if i < self.n_base:
-            u = self.bot_u[i]
-            return float(u[0]), float(u[1]), float(u[2])
-        return self._bot_u_more(), self._bot_u_more(), self._bot_u_more()
+        """The contact's keyed uniforms for containment, context kept and channel switch (so
+        paired runs contain the same customers, and more of them as containment rises)."""
+        return self._uk(i, _U_BOT_CONTAIN), self._uk(i, _U_BOT_CTX), self._uk(i, _U_BOT_SWITCH)
 
     def _on_bot_end(self, event: _At) -> None:
         i = event._value
@@ -613,7 +673,7 @@ class _Centre:
         Expected wait: (live contacts waiting + 1) x mean handle time / agents serving."""
         servers = sum(self.present[p] for p in self.primary_pools[key]) * self.conc[c]
         ewt = (self.n_waiting[c] + 1) * self.mean_handle[key] / max(servers, 1)
-        if ewt <= self.cb_threshold or self._cb_u() >= self.cb_accept:
+        if ewt <= self.cb_threshold or self._uk(i, _U_CB) >= self.cb_accept:
             return False
         self.cb[i] = 1
         self.cbq[key].append(i)
