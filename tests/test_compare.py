@@ -347,7 +347,8 @@ def test_waterfall_follows_strategy_sets_whatever_order_they_are_listed_in(tmp_p
     rep = compare(tmp_path, baseline="baseline")
     (w,) = rep.waterfalls
     assert [j.name for j in w.chain] == ["0", "1", "2"]
-    assert w.steps[1]["unmet_contacts"].mean == pytest.approx(-4.0)  # a, after b (x2 metric)
+    k = EFFECT_METRICS.index("unmet_contacts") + 1  # _values scales metric i by i + 1
+    assert w.steps[1]["unmet_contacts"].mean == pytest.approx(-2.0 * k)  # a, after b
     md = (tmp_path / "comparison" / "comparison.md").read_text()
     assert "| + b | 1 |" in md and "| + a | 2 |" in md
     # The baseline may be a variant: effects against [b], in any order it is written.

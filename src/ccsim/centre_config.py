@@ -348,7 +348,11 @@ def centre_from_config(raw: Any, *, base_dir: Path | None = None) -> tuple[Centr
         p = f"{_P}pools.{name}."
         pd = with_defaults(d["pools"][name], PoolConf, p)
         skills: dict[tuple[int, int], SkillSpec] = {}
-        for secondary, key in ((False, "skills"), (True, "secondary")):
+        for secondary, deferred, key in (
+            (False, False, "skills"),
+            (True, False, "secondary"),
+            (False, True, "deferred"),
+        ):
             for ch, per_intent in (pd[key] or {}).items():
                 c = _lookup(ch, ch_names, f"{p}{key}.{ch}", "channel")
                 if not isinstance(per_intent, Mapping) or not per_intent:
@@ -366,8 +370,8 @@ def centre_from_config(raw: Any, *, base_dir: Path | None = None) -> tuple[Centr
                     f = _num(prof, f"{p}{key}.{ch}.{it}", minimum=0.0, strict_min=True)
                     for j in js:
                         if (c, j) not in skills:
-                            skills[(c, j)] = SkillSpec(c, j, f, secondary)
-                            served[c, j] |= not secondary
+                            skills[(c, j)] = SkillSpec(c, j, f, secondary, deferred)
+                            served[c, j] |= not (secondary or deferred)
         if not skills:
             raise ConfigError(f"{p}skills", pd["skills"], "a pool needs at least one skill")
         shrinkage = number(pd, "shrinkage", p, minimum=0.0, maximum=1.0, strict_max=True)
@@ -421,6 +425,7 @@ def centre_from_config(raw: Any, *, base_dir: Path | None = None) -> tuple[Centr
                 agents_scheduled=scheduled,
                 agents_on_phone=on_phone,
                 shrinkage=shrinkage,
+                deferred_min_idle=number(pd, "deferred_min_idle", p, minimum=0.0, integer=True),
             )
         )
     for c in range(len(ch_names)):

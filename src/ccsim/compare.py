@@ -361,7 +361,10 @@ def _markdown(report: ComparisonReport, plots: list[str]) -> str:
             for m in EFFECT_METRICS:
                 e = c.effects[m]
                 ci = _ci(e, m)
-                cells.append(f"{_num(e.mean, m)} [{ci}]" if "n/a" not in ci else _num(e.mean, m))
+                if "n/a" not in ci:
+                    cells.append(f"{_num(e.mean, m)} [{ci}]")
+                else:
+                    cells.append(_num(e.mean, m) + (f" ({e.note})" if e.note else ""))
             lines.append(f"| {c.job.variant} | {c.job.name} | " + " | ".join(cells) + " |")
         lines += [
             "",

@@ -139,6 +139,8 @@ class _CustomerDraws:
         self.repeat_delay = sample(b.repeat_delay, (n_base, rows))
         self.handle = [sample(ch.handle_time, (n_base, _SLOTS)) for ch in centre.channels]
         self.patience = [sample(ch.patience, (n_base, _SLOTS)) for ch in centre.channels]
+        bot = centre.strategies.chatbot
+        self.session = None if bot is None else sample(bot.session, (n_base, rows))
 
 
 class _Centre:
@@ -196,12 +198,22 @@ class _Centre:
         self.prof = [[1.0] * (n_ch * n_in) for _ in range(n_pool)]
         self.primary_pools: list[list[int]] = [[] for _ in range(n_ch * n_in)]
         self.secondary_pools: list[list[int]] = [[] for _ in range(n_ch * n_in)]
+        # Deferred work (workload shifting): pools that take it in troughs, the keys per pool
+        # (read by the router) and the idle colleagues each pool keeps in reserve.
+        self.deferred_pools: list[list[int]] = [[] for _ in range(n_ch * n_in)]
+        self.deferred_keys: list[set[int]] = [set() for _ in range(n_pool)]
+        self.deferred_min_idle = [pool.deferred_min_idle for pool in pools]
         for p, pool in enumerate(pools):
             entries = []
             for s in pool.skills:
                 key = qkey[s.channel][s.intent]
                 self.prof[p][key] = s.proficiency
-                if s.secondary:
+                if s.deferred:
+                    self.deferred_pools[key].append(p)
+                    self.deferred_keys[p].add(key)
+                    # Below everything else the pool does, whatever the channel's priority.
+                    entries.append(((-(10**9), 0), 0, key, self.queue[key]))
+                elif s.secondary:
                     self.secondary_pools[key].append(p)
                     entries.append((prio[key], 1, key, self.oqueue[key]))
                 else:
@@ -310,8 +322,8 @@ class _Centre:
             self.contain = self.bot.containment.ravel().tolist()
             self.bot_switch_cdf = np.cumsum(self.bot.switch, axis=1).tolist()
             self.bot_busy = 0
-            self._bot_session = _Draws(streams.stream("chatbot/session"), self.bot.session.sample)
             self._arrive = self._arrive_with_bot
+            self._bot_rng = streams.stream("chatbot/session")  # sessions beyond the keyed rows
         ctx = st.context
         self.ctx_share = 0.0 if ctx is None else ctx.share
         self.ctx_handle = 1.0 if ctx is None else ctx.handle_factor
@@ -378,6 +390,11 @@ class _Centre:
         if a >= 0:
             self._start(i, a, now)
             return
+        if self.deferred_pools[key]:  # workload shifting: a blending agent in a trough?
+            for p in self.deferred_pools[key]:
+                if len(self.idle[p]) > self.deferred_min_idle[p]:
+                    self._start(i, self.idle[p].popleft(), now)
+                    return
         if self.has_cb and self.cb_on[c] and self._offer_callback(i, key, c, now):
             return
         room = self.room[c]
@@ -571,12 +588,15 @@ class _Centre:
         _At(
             self.env,
             t - self.env._now,
-            (c, self.intent[i], self.customer[i], kind, self.channel[i]),
+            (c, self.intent[i], self.customer[i], kind, i),
             self._on_follow_up,
         )
 
     def _on_follow_up(self, event: _At) -> None:
-        c, j, cust, kind, came_from = event._value
+        c, j, cust, kind, origin = event._value
+        if kind == ContactKind.CHASER and self.state[origin] != _WAITING:
+            return  # answered while the chaser waited for the line to open: no need to chase
+        came_from = self.channel[origin]
         i = self._create(c, j, cust, kind)
         if c != came_from and self.ctx_share and self._uk(i, _U_CTX) < self.ctx_share:
             self.ctx[i] = 1  # a channel switch that keeps the customer's history
@@ -627,7 +647,15 @@ class _Centre:
             return
         self.bot_busy += 1
         self.state[i] = _IN_BOT
-        _At(self.env, self._bot_session(), i, self._on_bot_end)
+        _At(self.env, self._keyed_session(i), i, self._on_bot_end)
+
+    def _keyed_session(self, i: int) -> float:
+        k = self.slot[i]
+        kd = self.keyed
+        assert kd is not None and kd.session is not None
+        if k <= _SLOTS:
+            return float(kd.session[self.customer[i], k])
+        return float(self.bot.session.sample(self._bot_rng, 1)[0])  # type: ignore[union-attr]
 
     def _bot_draws(self, i: int) -> tuple[float, float, float]:
         """The contact's keyed uniforms for containment, context kept and channel switch (so

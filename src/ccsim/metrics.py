@@ -193,7 +193,7 @@ def required_agents(centre: Centre, c: int, rate_per_s: float) -> tuple[int, int
     aht = (
         float(np.dot(weights, means) / weights.sum()) if weights.sum() > 0 else float(means.mean())
     )
-    pools = [p for p in centre.pools if any(s.channel == c and not s.secondary for s in p.skills)]
+    pools = [p for p in centre.pools if any(s.channel == c and s.primary for s in p.skills)]
     heads = np.array([p.agents_scheduled.sum() for p in pools], dtype=np.float64)
     shr = [p.shrinkage for p in pools]
     shrinkage = (
@@ -226,7 +226,7 @@ def _allocation(centre: Centre, workload: np.ndarray) -> np.ndarray:
     n_p, (n_c, n_k) = len(centre.pools), workload.shape
     share = np.zeros((n_p, n_c, n_k))
     for p, pool in enumerate(centre.pools):
-        chans = sorted({s.channel for s in pool.skills if not s.secondary})
+        chans = sorted({s.channel for s in pool.skills if s.primary})
         w = workload[chans]
         tot = w.sum(axis=0)
         even = np.full_like(w, 1.0 / len(chans))

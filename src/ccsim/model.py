@@ -56,12 +56,19 @@ class IntentSpec:
 @dataclass(frozen=True)
 class SkillSpec:
     """A pool can handle (channel, intent); ``proficiency`` multiplies handle time. A secondary
-    (overflow) skill is used only for contacts that have waited ``BehaviourSpec.overflow_s``."""
+    (overflow) skill is used only for contacts that have waited ``BehaviourSpec.overflow_s``; a
+    deferred one (workload shifting) only while ``PoolSpec.deferred_min_idle`` other agents of
+    the pool stay idle, and below every other skill of the pool."""
 
     channel: int
     intent: int
     proficiency: float = 1.0
     secondary: bool = False
+    deferred: bool = False
+
+    @property
+    def primary(self) -> bool:
+        return not (self.secondary or self.deferred)
 
 
 @dataclass(frozen=True)
@@ -74,6 +81,7 @@ class PoolSpec:
     agents_scheduled: np.ndarray
     agents_on_phone: np.ndarray
     shrinkage: float
+    deferred_min_idle: int = 1
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ state: ``idle[p]`` (deque of idle agents of pool p, longest idle first), ``parti
 serves: ``(deque of contact ids, queue key = channel * n_intents + intent, rank)``, best rank
 first), ``state`` (contact outcome codes; 0 = waiting), ``queued`` (when each contact joined
 the queue), ``agent_pool``, ``idle_since``, ``conc`` (concurrency per channel), ``n_in``
-(number of intents).
+(number of intents), ``deferred_keys[p]`` and ``deferred_min_idle[p]`` (work pool p takes only
+while that many colleagues stay idle: workload shifting).
 
 Choose one with ``centre.routing``: a name from :data:`ROUTERS` or ``package.module:Class`` for
 your own subclass of :class:`Router`.
@@ -63,6 +64,7 @@ class SkillsPriorityRouter(Router):
         # The engine's containers are mutated in place, never replaced: keep direct references.
         self.idle, self.partial, self.conc = e.idle, e.partial, e.conc
         self.idle_since, self.agent_pool = e.idle_since, e.agent_pool
+        self.deferred_keys, self.deferred_min_idle = e.deferred_keys, e.deferred_min_idle
         self.pool_queues, self.state, self.arrival, self.n_in = (
             e.pool_queues,
             e.state,
@@ -112,7 +114,13 @@ class SkillsPriorityRouter(Router):
         best_t = 0.0
         best_rank = None
         arrival = self.arrival  # when each contact joined the queue
+        p = self.agent_pool[agent]
+        deferred = self.deferred_keys[p]
+        # Deferred work (workload shifting) only while enough colleagues stay idle.
+        trough = bool(deferred) and len(self.idle[p]) >= self.deferred_min_idle[p]
         for q, key, rank in queues:
+            if deferred and not trough and key in deferred:
+                continue
             while q and state[q[0]] != WAITING:
                 q.popleft()  # answered elsewhere or abandoned: lazy removal
             if q:

@@ -123,6 +123,8 @@ class PoolConf:
 
     ``skills``: channel -> {intent: proficiency (handle-time factor)}; intent ``"*"`` means all.
     ``secondary``: skills used only for contacts that waited ``behaviour.overflow_s``.
+    ``deferred``: work taken only in troughs, when no other contact of the pool waits and at least
+    ``deferred_min_idle`` other agents of the pool stay idle (the workload-shifting strategy).
     Staffing: ``agents`` (constant), ``agents_per_interval`` (one value per interval of a day,
     repeated daily, or one per interval of the horizon), or ``shifts`` (items ``{start: "HH:MM",
     length_h, count, breaks: ["12:00+30"], days: [0..6]}``), or rows of the centre's
@@ -131,6 +133,8 @@ class PoolConf:
 
     skills: Dict[str, Dict[str, float]] = field(default_factory=dict)
     secondary: Dict[str, Dict[str, float]] = field(default_factory=dict)
+    deferred: Dict[str, Dict[str, float]] = field(default_factory=dict)
+    deferred_min_idle: int = 1
     agents: Optional[int] = None
     agents_per_interval: Optional[List[int]] = None
     shifts: Optional[List[Any]] = None
@@ -273,11 +277,13 @@ class CallbacksConf:
 @dataclass
 class WorkloadShiftingConf:
     """Async work deferred to troughs: agents of ``pools`` blend to ``channels`` (async) when no
-    contact of their own waits; those channels drop below every other in priority."""
+    contact of their own waits and at least ``min_idle_agents`` colleagues stay idle (a reserve
+    for the live queues); those channels drop below every other in priority."""
 
     channels: List[str] = field(default_factory=list)
     pools: List[str] = field(default_factory=list)
     proficiency: float = 1.0
+    min_idle_agents: int = 1
 
 
 @dataclass

@@ -153,13 +153,17 @@ def apply_to_centre_config(strategy_raw: Any, centre_raw: Any) -> dict[str, Any]
         lowest = min([v for v in others if isinstance(v, int)] or [0]) - 1
         for c in shifted:
             centre["channels"][c] = dict(centre["channels"][c], priority=lowest)
+        reserve = number(d, "min_idle_agents", p, minimum=0.0, integer=True)
         for i, pool in enumerate(_list(d["pools"], f"{p}pools")):
             _check_name(pool, pools, f"{p}pools[{i}]", "pool")
             node = centre["pools"][pool] = dict(centre["pools"][pool])
-            merged = {ch: dict(v) for ch, v in (node.get("skills") or {}).items()}
+            own = node.get("skills") or {}
+            deferred = {ch: dict(v) for ch, v in (node.get("deferred") or {}).items()}
             for c in shifted:
-                merged.setdefault(c, {}).setdefault("*", prof)
-            node["skills"] = merged
+                if c not in own:  # a pool's own channel stays its own work
+                    deferred.setdefault(c, {}).setdefault("*", prof)
+            node["deferred"] = deferred
+            node["deferred_min_idle"] = reserve
     if "outreach" in names:
         p = f"{_P}outreach."
         d = with_defaults(s["outreach"], OutreachConf, p)
