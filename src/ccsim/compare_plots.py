@@ -31,6 +31,7 @@ RESPONSE_METRICS = (
     "positive_demand_delta_h",
 )
 _TITLES = {
+    "demand_delta_h": "demand delta (agent-h)",
     "positive_demand_delta_h": "agent-hours short",
     "unmet_contacts": "unmet contacts",
     "sl_answered_within_t": "service level (answered within T)",
@@ -59,7 +60,7 @@ def _waterfall(report: ComparisonReport, path: Path) -> Path:
     fig, axes = plt.subplots(
         len(ws),
         len(WATERFALL_METRICS),
-        figsize=(5.5 * len(WATERFALL_METRICS), 3.6 * len(ws) + 0.6),
+        figsize=(5.5 * len(WATERFALL_METRICS), 4.2 * len(ws) + 0.6),
         squeeze=False,
         constrained_layout=True,
     )
@@ -86,7 +87,7 @@ def _waterfall(report: ComparisonReport, path: Path) -> Path:
                 ax.errorbar(x, t.mean, yerr=t.half_width, color="k", capsize=4)
             labels.append("total")
             ax.axhline(0, color="0.3", lw=0.8)
-            ax.set_xticks(range(len(labels)), labels)
+            ax.set_xticks(range(len(labels)), labels, rotation=35, ha="right")
             ax.set_ylabel(f"change in {_TITLES.get(m, m)}")
             ax.set_title(
                 f"{_TITLES.get(m, m)}: {w.chain[0].variant} {level:,.4g}"

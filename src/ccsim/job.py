@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import traceback
 from dataclasses import dataclass
 from datetime import datetime
@@ -120,12 +121,13 @@ def run_job(
     job = validate_config(cfg, base_dir)
     c = job.centre
     log.info(
-        "%s: %d channel(s), %d intervals of %g min, %d replication(s)",
+        "%s: %d channel(s), %d intervals of %g min, %d replication(s) (process %d)",
         c.name,
         len(c.channels),
         c.n_intervals,
         c.interval_s / 60,
         job.settings.replications,
+        os.getpid(),  # which worker ran the job: sweeps spread over processes
     )
     result = run(c, job.settings, progress=_progress, scenario=job.scenario, start=job.start)
     (out_dir / "error.json").unlink(missing_ok=True)  # an earlier failure of this job is over
