@@ -235,7 +235,56 @@ def _response(coll: Collection, param: str, path: Path) -> Path:
         handles.append(plt.Line2D([], [], color="k", ls="--", marker="x", lw=0.9))
         labels.append("formula: " + ", ".join(sorted(models)))
     legend_ax.legend(handles, labels, loc="center", fontsize=9, title="solid: simulated, 95% CI")
-    fig.suptitle(f"Response to {param}: simulated mean (95% CI) vs formula")
+    fig.suptitle(
+        f"Response to {param}: simulated mean (95% CI)" + (" vs formula" if models else "")
+    )
+    return _save(fig, path)
+
+
+def _effect_response(report: ComparisonReport, param: str, path: Path) -> Path | None:
+    """Paired effect against the baseline (95% CI) as a swept parameter varies: the response
+    curve of a strategy's own parameter, without the spread the jobs share."""
+    from .compare import EFFECT_METRICS, RATE_METRICS
+
+    comps = [c for c in report.comparisons if c.baseline is not None and param in c.job.overrides]
+    if len(comps) < 2:
+        return None
+    groups: dict[str, list] = {}
+    for c in comps:
+        groups.setdefault(c.job.variant, []).append(c)
+    n_rows = -(-len(EFFECT_METRICS) // 3)
+    fig, axes = plt.subplots(
+        n_rows, 3, figsize=(15, 3.6 * n_rows), squeeze=False, constrained_layout=True
+    )
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for ax, m in zip(axes.flat, EFFECT_METRICS, strict=False):
+        scale = 100.0 if m in RATE_METRICS else 1.0
+        for gi, (label, members) in enumerate(sorted(groups.items())):
+            members = sorted(members, key=lambda c: float(c.job.overrides[param]))
+            x = np.array([float(c.job.overrides[param]) for c in members])
+            mean = np.array([c.effects[m].mean for c in members]) * scale
+            half = np.nan_to_num(np.array([c.effects[m].half_width for c in members]) * scale)
+            ax.errorbar(
+                x,
+                mean,
+                yerr=half,
+                color=colours[gi % len(colours)],
+                marker="o",
+                ms=5,
+                mfc="none",
+                capsize=3,
+                label=label,
+            )
+        ax.axhline(0, color="0.3", lw=0.8)
+        unit = " (pp)" if scale == 100.0 else ""
+        ax.set_title(f"change in {_TITLES.get(m, m)}{unit}", fontsize=10)
+        ax.set_xlabel(param)
+        ax.grid(alpha=0.3)
+    for ax in axes.flat[len(EFFECT_METRICS) :]:
+        ax.set_visible(False)
+    if len(groups) > 1:
+        axes.flat[0].legend(fontsize=8)
+    fig.suptitle(f"Effect vs the baseline as {param} varies: paired mean difference (95% CI)")
     return _save(fig, path)
 
 
@@ -260,4 +309,7 @@ def write_comparison_plots(report: ComparisonReport, out_dir: Path) -> list[Path
         paths.append(_effects(report, out_dir / "effects.png"))
     for p in response_params(report.collection):
         paths.append(_response(report.collection, p, out_dir / f"response_{_safe(p)}.png"))
+        effect = _effect_response(report, p, out_dir / f"effect_{_safe(p)}.png")
+        if effect is not None:
+            paths.append(effect)
     return paths
