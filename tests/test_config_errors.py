@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -82,6 +83,43 @@ CASES = [
     (
         ["-m", "scenario=erlang_c", "scenario.agents=30,0"],
         ["scenario.agents", "0", "at least one agent"],
+    ),
+]
+
+
+_STUDY = str(Path(__file__).resolve().parents[1] / "experiments" / "d_cross_training")
+CASES += [
+    # A sweep Hydra cannot compose without its swept values.
+    (
+        ["-m", "scenario=erlang_c,erlang_a", "scenario.agents=20"],
+        ["scenario.agents=20", "no 'scenario' section", "first composed without its swept"],
+    ),
+    # A study folder (--config-dir): its own sweep (hydra.sweeper.params) is checked too.
+    (
+        [
+            "-m",
+            "--config-dir",
+            _STUDY,
+            "--config-name",
+            "cross_training",
+            "strategy.cross_training.skills.digital_team.chat.technical=-1",
+        ],
+        ["strategy.cross_training.skills.digital_team.chat.technical=-1", "not selected"],
+    ),
+    (
+        [
+            "-m",
+            "--config-dir",
+            _STUDY,
+            "--config-name",
+            "cross_training",
+            "run.replications=0",
+        ],
+        ["run.replications", "0", ">= 1"],
+    ),
+    (
+        ["--config-dir", "no/such/folder", "--config-name", "cross_training"],
+        ["no/such/folder", "no such directory"],
     ),
 ]
 
