@@ -219,7 +219,8 @@ def test_failed_jobs_are_listed_and_same_inputs_give_same_bytes(study, tmp_path,
     assert "- `sweep/99`: RuntimeError: disk on fire" in md
     assert "9 finished job(s), 1 failed" in md
     names = sorted(p.name for p in (study / "comparison").iterdir())
-    assert "waterfall.png" in names and len(names) == 7
+    assert "waterfall.png" in names and "effect_scenario.arrival_rate_per_h.png" in names
+    assert len(names) == 8
     for name in names:
         assert (tmp_path / "again" / name).read_bytes() == (
             study / "comparison" / name

@@ -109,7 +109,7 @@ class _Draws:
 # A contact's keyed uniforms (see _CustomerDraws), by purpose.
 _U_RETRY, _U_SWITCH, _U_RESOLVE, _U_CTX, _U_BOT_CONTAIN, _U_BOT_CTX, _U_BOT_SWITCH, _U_CB = range(8)
 _N_U = 8
-_SLOTS = 3  # follow-ups per customer with keyed draws; later ones draw from plain streams
+_SLOTS = 2  # follow-ups per customer with keyed draws; later ones draw from plain streams
 
 
 class _CustomerDraws:
@@ -122,25 +122,69 @@ class _CustomerDraws:
     customer the same fate wherever a strategy does not change it, so common random numbers stay
     in step; with draws taken in event order, one changed abandonment would shift every later
     draw of every customer. A customer's follow-ups beyond ``_SLOTS`` draw from plain streams.
+
+    Each purpose has its own stream and its array is drawn on first use, so a run pays only for
+    what its behaviour and strategies need, and adding a strategy never changes other draws.
     """
 
     def __init__(self, centre: Centre, n_base: int, streams: RandomStreams) -> None:
-        rng = streams.stream("customer_draws")
-        rows = _SLOTS + 1
-        self.u = rng.random((n_base, rows, _N_U))
-        b = centre.behaviour
+        self._centre = centre
+        self._streams = streams
+        self._n = n_base
+        n_ch = len(centre.channels)
+        # Drawn on first use; lists (not a dict) keep the per-contact lookups cheap.
+        self._u: list[np.ndarray | None] = [None] * _N_U
+        self._delay: list[np.ndarray | None] = [None, None]  # repeat, retry
+        self._handle: list[np.ndarray | None] = [None] * n_ch
+        self._patience: list[np.ndarray | None] = [None] * n_ch
+        self._session: np.ndarray | None = None
 
-        def sample(dist: Any, shape: tuple[int, int]) -> np.ndarray | None:
-            if dist is None:
-                return None
-            return dist.sample(rng, shape[0] * shape[1]).reshape(shape)
+    def _draw(self, name: str, dist: Any, rows: int) -> np.ndarray:
+        rng = self._streams.stream(f"customer_draws/{name}")
+        n = self._n * rows
+        return (rng.random(n) if dist is None else dist.sample(rng, n)).reshape(self._n, rows)
 
-        self.retry_delay = sample(b.retry_delay, (n_base, rows))
-        self.repeat_delay = sample(b.repeat_delay, (n_base, rows))
-        self.handle = [sample(ch.handle_time, (n_base, _SLOTS)) for ch in centre.channels]
-        self.patience = [sample(ch.patience, (n_base, _SLOTS)) for ch in centre.channels]
-        bot = centre.strategies.chatbot
-        self.session = None if bot is None else sample(bot.session, (n_base, rows))
+    def u(self, field: int) -> np.ndarray:
+        """[customer, k]: uniforms for one purpose (``_U_*``)."""
+        a = self._u[field]
+        if a is None:
+            a = self._u[field] = self._draw(f"u/{field}", None, _SLOTS + 1)
+        return a
+
+    def delay(self, retry: bool) -> np.ndarray:
+        """[customer, k]: the delay before the follow-up of the customer's k-th contact."""
+        a = self._delay[retry]
+        if a is None:
+            b = self._centre.behaviour
+            dist = b.retry_delay if retry else b.repeat_delay
+            name = "retry_delay" if retry else "repeat_delay"
+            a = self._delay[retry] = self._draw(name, dist, _SLOTS + 1)
+        return a
+
+    def handle(self, c: int) -> np.ndarray:
+        """[customer, k - 1]: handle time of the customer's k-th follow-up if on channel c."""
+        a = self._handle[c]
+        if a is None:
+            a = self._handle[c] = self._draw(
+                f"handle/{c}", self._centre.channels[c].handle_time, _SLOTS
+            )
+        return a
+
+    def patience(self, c: int) -> np.ndarray | None:
+        dist = self._centre.channels[c].patience
+        if dist is None:
+            return None
+        a = self._patience[c]
+        if a is None:
+            a = self._patience[c] = self._draw(f"patience/{c}", dist, _SLOTS)
+        return a
+
+    def session(self) -> np.ndarray:
+        if self._session is None:
+            bot = self._centre.strategies.chatbot
+            assert bot is not None
+            self._session = self._draw("session", bot.session, _SLOTS + 1)
+        return self._session
 
 
 class _Centre:
@@ -548,7 +592,7 @@ class _Centre:
         """Contact ``i``'s keyed uniform for ``field`` (see _CustomerDraws)."""
         k = self.slot[i]
         if k <= _SLOTS:
-            return float(self.keyed.u[self.customer[i], k, field])  # type: ignore[union-attr]
+            return float(self.keyed.u(field)[self.customer[i], k])  # type: ignore[union-attr]
         return self._u()
 
     def _follow_up(self, i: int, kind: int) -> None:
@@ -564,8 +608,11 @@ class _Centre:
         while to < len(row) - 1 and u >= row[to]:
             to += 1
         k = self.slot[i]
-        keyed = self.keyed.retry_delay if retry else self.keyed.repeat_delay  # type: ignore[union-attr]
-        delay = float(keyed[self.customer[i], k]) if k <= _SLOTS else plain()
+        delay = (
+            float(self.keyed.delay(retry)[self.customer[i], k])  # type: ignore[union-attr]
+            if k <= _SLOTS
+            else plain()
+        )
         self._come_back(to, i, kind, delay)
 
     def _come_back(self, c: int, i: int, kind: int, delay_s: float) -> None:
@@ -617,10 +664,10 @@ class _Centre:
         self.slot.append(min(k, 255))
         kd = self.keyed
         if k <= _SLOTS and kd is not None:
-            self.handle.append(float(kd.handle[c][cust, k - 1]))  # type: ignore[index]
-            pat = kd.patience[c]
+            self.handle.append(float(kd.handle(c)[cust, k - 1]))
+            pat = kd.patience(c)
             self.patience.append(float(pat[cust, k - 1]) if pat is not None else float("inf"))
-            self.resolve_u.append(float(kd.u[cust, k, _U_RESOLVE]))
+            self.resolve_u.append(float(kd.u(_U_RESOLVE)[cust, k]))
         else:
             self.handle.append(self._new_handle[c]())
             pat = self._new_patience[c]
@@ -652,9 +699,9 @@ class _Centre:
     def _keyed_session(self, i: int) -> float:
         k = self.slot[i]
         kd = self.keyed
-        assert kd is not None and kd.session is not None
+        assert kd is not None
         if k <= _SLOTS:
-            return float(kd.session[self.customer[i], k])
+            return float(kd.session()[self.customer[i], k])
         return float(self.bot.session.sample(self._bot_rng, 1)[0])  # type: ignore[union-attr]
 
     def _bot_draws(self, i: int) -> tuple[float, float, float]:

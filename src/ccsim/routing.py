@@ -100,7 +100,8 @@ class SkillsPriorityRouter(Router):
         return -1
 
     def contact_for(self, agent: int, open_channel: int | None) -> int:
-        queues = self.pool_queues[self.agent_pool[agent]]
+        p = self.agent_pool[agent]
+        queues = self.pool_queues[p]
         state = self.state
         if len(queues) == 1:  # a single-skill pool: plain FIFO
             q = queues[0][0]
@@ -114,7 +115,6 @@ class SkillsPriorityRouter(Router):
         best_t = 0.0
         best_rank = None
         arrival = self.arrival  # when each contact joined the queue
-        p = self.agent_pool[agent]
         deferred = self.deferred_keys[p]
         # Deferred work (workload shifting) only while enough colleagues stay idle.
         trough = bool(deferred) and len(self.idle[p]) >= self.deferred_min_idle[p]
