@@ -124,6 +124,41 @@ CASES += [
 ]
 
 
+# Strategies (the strategy config group).
+CASES += [
+    (
+        ["strategy=[chatbot]", "strategy.chatbot.containment.billing=1.5"],
+        ["strategy.chatbot.containment.billing", "1.5", "<= 1"],
+    ),
+    (
+        ["strategy=[chatbot]", "strategy.chatbot.containmnt={}"],
+        ["strategy.chatbot.containmnt", "did you mean strategy.chatbot.containment"],
+    ),
+    (["+strategy.chatbott={}"], ["strategy.chatbott", "did you mean strategy.chatbot"]),
+    (["strategy=[outreach]"], ["strategy.outreach.event", "outage", "no demand events"]),
+    (
+        ["scenario=erlang_c", "strategy=[callbacks]"],
+        ["strategy", "callbacks", "multichannel centre"],
+    ),
+    (
+        ["strategy=[staffing]", "+strategy.staffing.add_agents.nobody=3"],
+        ["strategy.staffing.add_agents.nobody", "unknown pool", "voice_team"],
+    ),
+    (
+        ["strategy=[callbacks]", "strategy.callbacks.channels=[email]"],
+        ["strategy.callbacks.channels", "email", "sync channels"],
+    ),
+    (
+        ["strategy=[workload_shifting]", "strategy.workload_shifting.channels=[voice]"],
+        ["strategy.workload_shifting.channels[0]", "voice", "async"],
+    ),
+    (
+        ["strategy=[chatbot]", "+strategy.chatbot.switch.chat.email=0.9"],
+        ["strategy.chatbot.switch.chat", "at most 1"],
+    ),
+]
+
+
 @pytest.mark.parametrize("overrides,words", CASES, ids=[" ".join(c[0]) for c in CASES])
 def test_bad_input_exits_2_with_one_line(overrides, words, monkeypatch, capsys, tmp_path):
     monkeypatch.chdir(tmp_path)

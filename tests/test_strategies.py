@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import sys
 from dataclasses import fields
 from typing import Any
 
@@ -23,7 +22,6 @@ import pytest
 from scipy import stats
 
 from ccsim.arrivals import Customers, sample_customers
-from ccsim.cli import main
 from ccsim.engine import simulate
 from ccsim.job import Job, validate_config
 from ccsim.model import Centre
@@ -1015,51 +1013,5 @@ def test_every_strategy_is_deterministic():
 
 # --------------------------------------------------------------------------- 10. bad input
 
-BAD = [
-    (
-        ["strategy=[chatbot]", "strategy.chatbot.containment.billing=1.5"],
-        ["strategy.chatbot.containment.billing", "1.5", "<= 1"],
-    ),
-    (
-        ["strategy=[chatbot]", "strategy.chatbot.containmnt={}"],
-        ["strategy.chatbot.containmnt", "did you mean strategy.chatbot.containment"],
-    ),
-    (["+strategy.chatbott={}"], ["strategy.chatbott", "did you mean strategy.chatbot"]),
-    (["strategy=[outreach]"], ["strategy.outreach.event", "outage", "no demand events"]),
-    (
-        ["scenario=erlang_c", "strategy=[callbacks]"],
-        ["strategy", "callbacks", "multichannel centre"],
-    ),
-    (
-        ["strategy=[staffing]", "+strategy.staffing.add_agents.nobody=3"],
-        ["strategy.staffing.add_agents.nobody", "unknown pool", "voice_team"],
-    ),
-    (
-        ["strategy=[callbacks]", "strategy.callbacks.channels=[email]"],
-        ["strategy.callbacks.channels", "email", "sync channels"],
-    ),
-    (
-        ["strategy=[workload_shifting]", "strategy.workload_shifting.channels=[voice]"],
-        ["strategy.workload_shifting.channels[0]", "voice", "async"],
-    ),
-    (
-        ["strategy=[chatbot]", "+strategy.chatbot.switch.chat.email=0.9"],
-        ["strategy.chatbot.switch.chat", "at most 1"],
-    ),
-]
-
-
-@pytest.mark.parametrize("overrides,words", BAD, ids=[" ".join(c[0]) for c in BAD])
-def test_bad_strategy_input_exits_2_with_one_line(overrides, words, monkeypatch, capsys, tmp_path):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(sys, "argv", ["ccsim", *overrides, "run.plots=false"])
-    with pytest.raises(SystemExit) as exc:
-        main()
-    assert exc.value.code == 2
-    err = capsys.readouterr().err
-    lines = [ln for ln in err.splitlines() if ln.strip()]
-    assert len(lines) == 1, err
-    assert lines[0].startswith("ccsim: error: ")
-    for word in words:
-        assert word in lines[0], (word, lines[0])
-    assert not list(tmp_path.rglob("summary.json"))  # nothing ran
+# The CLI cases (bad strategy keys and values: exit status 2, one line) are in
+# tests/test_config_errors.py with the other configuration errors.

@@ -530,33 +530,25 @@ class _Centre:
 
     def _take_work(self, a: int, c: int | None, now: float) -> None:
         """A fully idle agent takes the best waiting contact, or joins the idle line."""
+        p = self.agent_pool[a]
         if self.has_cb:
-            j = self._due_callback(self.agent_pool[a])  # callbacks past their deadline first
+            j = self._due_callback(p)  # callbacks past their deadline first
             if j < 0:
                 j = self._next_contact(a, c)
-            if j < 0 and len(self.idle[self.agent_pool[a]]) >= self.cb_min_idle:
-                j = self._callback_for(self.agent_pool[a])  # enough colleagues stay idle
-            if j >= 0:
-                if not self.cb[j]:
-                    self.n_waiting[self.channel[j]] -= 1
-                self._start(j, a, now)
-                cj = self.channel[j]
-                if self.n_active[a] < self.conc[cj]:
-                    self._fill(a, cj, now)
-            else:
-                self.idle[self.agent_pool[a]].append(a)
-                self.idle_since[a] = now
-            return
-        j = self._next_contact(a, c)
+            if j < 0 and len(self.idle[p]) >= self.cb_min_idle:
+                j = self._callback_for(p)  # enough colleagues stay idle
+        else:
+            j = self._next_contact(a, c)
         if j >= 0:
-            self.n_waiting[self.channel[j]] -= 1
+            if not self.cb[j]:  # a callback was never counted among the live waiting
+                self.n_waiting[self.channel[j]] -= 1
             self._start(j, a, now)
             # With spare concurrency, fill the remaining slots from the same channel.
             cj = self.channel[j]
             if self.n_active[a] < self.conc[cj]:
                 self._fill(a, cj, now)
         else:
-            self.idle[self.agent_pool[a]].append(a)
+            self.idle[p].append(a)
             self.idle_since[a] = now
 
     def _fill(self, a: int, c: int, now: float) -> None:

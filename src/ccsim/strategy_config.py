@@ -77,6 +77,13 @@ def _list(raw: Any, key: str) -> list[Any]:
     return list(raw)
 
 
+def _pool_node(centre: dict[str, Any], pools: list[str], pool: Any, key: str) -> dict[str, Any]:
+    """Pool ``pool`` of the (copied) centre config, itself copied so it can be edited."""
+    _check_name(pool, pools, key, "pool")
+    node = centre["pools"][pool] = dict(centre["pools"][pool])
+    return node
+
+
 def apply_to_centre_config(strategy_raw: Any, centre_raw: Any) -> dict[str, Any]:
     """The centre config with the plan-changing strategies applied (a new dict)."""
     names = strategy_names(strategy_raw)
@@ -108,8 +115,7 @@ def apply_to_centre_config(strategy_raw: Any, centre_raw: Any) -> dict[str, Any]
         d = with_defaults(s["staffing"], StaffingConf, p)
         for pool, items in _mapping(d["shifts"], f"{p}shifts").items():
             key = f"{p}shifts.{pool}"
-            _check_name(pool, pools, key, "pool")
-            node = centre["pools"][pool] = dict(centre["pools"][pool])
+            node = _pool_node(centre, pools, pool, key)
             if node.get("shifts") is None:
                 raise ConfigError(
                     key, "<shifts>", "this pool is not staffed by shifts; use add_agents"
@@ -120,8 +126,7 @@ def apply_to_centre_config(strategy_raw: Any, centre_raw: Any) -> dict[str, Any]
         d = with_defaults(s["cross_training"], CrossTrainingConf, p)
         for pool, skills in _mapping(d["skills"], f"{p}skills").items():
             key = f"{p}skills.{pool}"
-            _check_name(pool, pools, key, "pool")
-            node = centre["pools"][pool] = dict(centre["pools"][pool])
+            node = _pool_node(centre, pools, pool, key)
             merged = {ch: dict(v) for ch, v in (node.get("skills") or {}).items()}
             secondary = {ch: dict(v) for ch, v in (node.get("secondary") or {}).items()}
             for ch, per_intent in _mapping(skills, key).items():
@@ -155,8 +160,7 @@ def apply_to_centre_config(strategy_raw: Any, centre_raw: Any) -> dict[str, Any]
             centre["channels"][c] = dict(centre["channels"][c], priority=lowest)
         reserve = number(d, "min_idle_agents", p, minimum=0.0, integer=True)
         for i, pool in enumerate(_list(d["pools"], f"{p}pools")):
-            _check_name(pool, pools, f"{p}pools[{i}]", "pool")
-            node = centre["pools"][pool] = dict(centre["pools"][pool])
+            node = _pool_node(centre, pools, pool, f"{p}pools[{i}]")
             own = node.get("skills") or {}
             deferred = {ch: dict(v) for ch, v in (node.get("deferred") or {}).items()}
             for c in shifted:
@@ -179,7 +183,7 @@ def apply_to_centre_config(strategy_raw: Any, centre_raw: Any) -> dict[str, Any]
                 "target_response_h": 24.0,
                 "priority": min([v for v in prio if isinstance(v, int)] or [0]) - 1,
             }
-            node = centre["pools"][pool] = dict(centre["pools"][pool])
+            node = _pool_node(centre, pools, pool, f"{p}call_pool")
             node["skills"] = dict(node.get("skills") or {}, **{channel: {"*": 1.0}})
     return centre
 
