@@ -461,7 +461,25 @@ def test_outreach_by_outbound_calls():
         assert busy["busy_agent_h"][sel].sum() >= worked.sum() / H - 1e-9
     assert_share(n_failed, n_total, 1 - rate, "outreach call: failed attempts")
     n = _outreach_counts(c, reps, 0.6 * rate)
-    assert_share(n["prevented"], n["late"], 0.6 * rate * 0.5, "outreach call: prevented share")
+    # Notified by call: a listed customer (reach) whose call connects (contact rate) and who then
+    # stays away (prevention) holds that call in ``notify``; they are prevented exactly when the
+    # call has ended by the time they would have contacted.
+    holders = in_time = 0
+    for r in range(reps):
+        cust, rec = sim(c, 5, r)
+        assert cust.notify is not None
+        i = np.flatnonzero(cust.notify >= 0)
+        j = cust.notify[i]
+        assert (rec.kind[j] == OUTBOUND).all() and (rec.handle_s[j] == 120.0).all()  # connected
+        assert len(np.unique(j)) == len(j)  # one customer per call
+        done = (rec.outcome[j] == HANDLED) & (rec.end_s[j] <= rec.arrival_s[i])
+        np.testing.assert_array_equal(rec.outcome[i] == PREVENTED, done)
+        holders += len(i)
+        in_time += int(done.sum())
+    assert in_time == n["prevented"]
+    assert_share(holders, n["late"], 0.6 * rate * 0.5, "outreach call: notified and persuaded")
+    say("outreach call", f"prevented {in_time} of {holders} persuaded (calls made in time)")
+    assert 0 < in_time < holders  # calls take time: some customers contact before theirs
     assert_poisson(n["replies"], reps * 0.1 * 0.6 * rate * expected, "outreach call: replies")
 
 
@@ -904,6 +922,8 @@ ALL_CENTRE = centre_cfg(
             "skills": {"chat": {"*": 1.0}, "email": {"*": 1.0}, "messaging": {"*": 1.0}},
             "agents_per_interval": [2] * 8 + [7] * 12 + [3] * 4,
         },
+        # A small team that makes the campaign's calls (and answers messaging meanwhile).
+        "outbound": {"skills": {"messaging": {"*": 1.0}}, "agents": 3},
     },
     behaviour={
         "retry_prob": {"voice": 0.4, "chat": 0.3},
@@ -920,7 +940,7 @@ ALL_STRATEGIES = {
         BOT, channels=["chat", "messaging"], switch={"chat": {"voice": 0.2}}, capacity=6
     ),
     "outreach": dict(
-        OUTREACH, via="call", call_pool="voice_team", lead_time_min=30, reply_channel="messaging"
+        OUTREACH, via="call", call_pool="outbound", lead_time_min=30, reply_channel="messaging"
     ),
     "context": {"share": 0.8, "handle_factor": 0.85, "repeat_factor": 0.7},
     "fcr": {"improvement": {"*": 0.05}},

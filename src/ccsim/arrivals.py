@@ -37,7 +37,9 @@ class Customers:
 
     ``kind``: a ContactKind (NEW, or REPLY / OUTBOUND for a campaign's replies and calls);
     ``event``: the demand event that brought the customer (-1: none); ``prevented``: a proactive
-    notice kept them from contacting.
+    notice kept them from contacting. ``notify[i]``: the outbound call (a customer index) whose
+    notice keeps customer i from contacting if it is made before they would contact (-1: none;
+    None without call campaigns).
     """
 
     arrival_s: np.ndarray
@@ -49,6 +51,7 @@ class Customers:
     kind: np.ndarray | None = None
     event: np.ndarray | None = None
     prevented: np.ndarray | None = None
+    notify: np.ndarray | None = None
 
 
 def _arrivals(
@@ -108,18 +111,25 @@ def _attributes(
 
 def _campaign(
     centre: Centre, streams: RandomStreams, camp: OutreachSpec, group: dict[str, np.ndarray]
-) -> list[dict[str, np.ndarray]]:
-    """Apply a proactive campaign to its event's customers (in place: ``prevented``) and return
-    the contacts the campaign itself brings: replies and outbound calls."""
+) -> tuple[list[dict[str, np.ndarray]], dict[str, np.ndarray] | None, np.ndarray | None]:
+    """Apply a proactive campaign to its event's customers and return the contacts the
+    campaign itself brings (replies, outbound calls), the calls' group, and for each event
+    customer the call (an index into that group) that may keep them from contacting (-1: none).
+
+    By SMS, email or push the notice reaches everyone at ``notify_s``: ``prevented`` is set
+    here. By call, a customer is notified only when their call connects, which the engine
+    learns as the calls are worked: it checks ``notify`` when the customer would contact."""
     from .records import ContactKind
 
     rng = streams.stream(f"outreach/{camp.name}")
     u = rng.random((group["arrival_s"].size, 2))
-    notified_share = camp.reach * (camp.contact_rate if camp.call_channel is not None else 1.0)
     later = group["arrival_s"] >= camp.notify_s
-    group["prevented"] |= later & (u[:, 0] < notified_share) & (u[:, 1] < camp.prevention)
+    by_call = camp.call_channel is not None
+    if not by_call:
+        group["prevented"] |= later & (u[:, 0] < camp.reach) & (u[:, 1] < camp.prevention)
     if camp.notify_s >= centre.horizon_s or camp.event_rate_total <= 0:
-        return []
+        return [], None, None
+    notified_share = camp.reach * (camp.contact_rate if by_call else 1.0)
     audience = camp.audience if camp.audience >= 0 else camp.event_rate_total
     intent_p = camp.event_intent_share
     out = []
@@ -148,7 +158,16 @@ def _campaign(
         calls["handle_s"][failed] = camp.attempt_s
         calls["resolve_u"][:] = 0.0  # an outbound notice brings no repeat
         out.append(calls)
-    return out
+        # The event's customers on the call list (reach) each get one call, in random order;
+        # only a connected call notifies, and a notified customer stays away with probability
+        # ``prevention``, provided the call ends before they would have contacted.
+        listed = np.flatnonzero(later & (u[:, 0] < camp.reach))[:n_calls]
+        call_of = rng.permutation(n_calls)[: listed.size]
+        keep = ~failed[call_of] & (u[listed, 1] < camp.prevention)
+        notify = np.full(group["arrival_s"].size, -1, dtype=np.int64)
+        notify[listed[keep]] = call_of[keep]
+        return out, calls, notify
+    return out, None, None
 
 
 def sample_customers(centre: Centre, streams: RandomStreams) -> Customers:
@@ -172,6 +191,7 @@ def sample_customers(centre: Centre, streams: RandomStreams) -> Customers:
         rate = rate * mult
     groups = [_attributes(centre, streams, *_arrivals(centre, streams, rate, "arrivals/"), "")]
     campaigns = {camp.event: camp for camp in centre.strategies.outreach}
+    calls_for: list[tuple[int, int, np.ndarray]] = []  # (event group, calls group, notify)
     for e, name in enumerate(centre.event_names):
         assert events is not None
         erate = events[e] if mult is None else events[e] * mult
@@ -187,11 +207,25 @@ def sample_customers(centre: Centre, streams: RandomStreams) -> Customers:
         groups.append(group)
         if e in campaigns:
             camp = campaigns[e].with_event(erate, centre.interval_s)
-            groups += _campaign(centre, streams, camp, group)
+            extra, calls, notify = _campaign(centre, streams, camp, group)
+            if calls is not None and notify is not None:
+                k = next(n for n, gr in enumerate(extra) if gr is calls)
+                calls_for.append((len(groups) - 1, len(groups) + k, notify))
+            groups += extra
     if len(groups) == 1:
-        g = groups[0]
-    else:
-        g = {k: np.concatenate([gr[k] for gr in groups]) for k in groups[0]}
-        order = np.argsort(g["arrival_s"], kind="stable")
-        g = {k: v[order] for k, v in g.items()}
+        return Customers(**groups[0])
+    g = {k: np.concatenate([gr[k] for gr in groups]) for k in groups[0]}
+    order = np.argsort(g["arrival_s"], kind="stable")
+    g = {k: v[order] for k, v in g.items()}
+    if calls_for:
+        # Call numbers within their group -> customer indices after the merge and sort.
+        offset = np.cumsum([0] + [gr["arrival_s"].size for gr in groups])
+        notify = np.full(offset[-1], -1, dtype=np.int64)
+        for ev, calls, per_customer in calls_for:
+            hit = per_customer >= 0
+            notify[offset[ev] : offset[ev + 1]][hit] = offset[calls] + per_customer[hit]
+        position = np.empty_like(order)
+        position[order] = np.arange(order.size)
+        notify = notify[order]
+        g["notify"] = np.where(notify >= 0, position[np.maximum(notify, 0)], -1)
     return Customers(**g)

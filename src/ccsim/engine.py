@@ -336,6 +336,11 @@ class _Centre:
         # Bound once: a bound method made per event costs measurable time on the hot path.
         self._cb_service_end = self._on_service_end
         self._cb_base_arrival = self._on_base_arrival
+        # Outbound-call campaigns: a customer whose call ended before they would contact may
+        # stay away (the engine knows only as the calls are worked).
+        self.notify = None if customers.notify is None else customers.notify.tolist()
+        if self.notify is not None:
+            self._cb_base_arrival = self._on_base_arrival_after_calls
         self._cb_patience = self._on_patience_expired
         self._cb_tolerance = self._on_tolerance
         self._init_strategies(centre, streams)
@@ -425,6 +430,14 @@ class _Centre:
             _At(self.env, self.arrival[i + 1] - now, i + 1, self._cb_base_arrival)
         if self.state[i] != _PREVENTED:
             self._arrive(i, now)
+
+    def _on_base_arrival_after_calls(self, event: _At) -> None:
+        i = event._value
+        j = self.notify[i]  # type: ignore[index]
+        if j >= 0 and self.state[j] == _HANDLED and self.end[j] <= self.arrival[i]:
+            self.state[i] = _PREVENTED  # their outbound call reached them in time
+            self.end[i] = self.arrival[i]
+        self._on_base_arrival(event)
 
     def _to_agents(self, i: int, now: float) -> None:
         """Contact ``i`` reaches the agents: answered at once, blocked, or queued."""

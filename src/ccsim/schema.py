@@ -220,7 +220,8 @@ class OutreachConf:
     the affected customers; ``prevention`` of those notified then do not contact. ``via``: sms,
     email or push (no agent time) or call (outbound calls by ``call_pool``, connected with
     probability ``contact_rate``, a connected call lasting ``call_handle_time``, a failed attempt
-    ``attempt_s``). ``audience``: customers affected (null: the contacts the event brings).
+    ``attempt_s``; a customer is notified only if their call connects before they would have
+    contacted). ``audience``: customers affected (null: the contacts the event brings).
     ``replies_per_notified`` contacts per notified customer arrive on ``reply_channel`` after
     ``reply_delay``."""
 

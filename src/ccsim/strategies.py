@@ -85,8 +85,9 @@ class OutreachSpec:
     ``reply_delay``. ``audience``: customers notified = reach x audience.
     Outbound calls (``call_channel`` set: an internal channel served by the campaign's pool) cost
     agent time: one call per customer to notify, connected with probability ``contact_rate``
-    (a connected call takes the call channel's handle time, an attempt ``attempt_s``); only
-    connected customers count as notified.
+    (a connected call takes the call channel's handle time, an attempt ``attempt_s``). A
+    customer is notified only by a connected call that ends before they would have contacted
+    (the engine checks as they arrive; see ``Customers.notify``).
     """
 
     name: str
