@@ -53,6 +53,7 @@ UNITS = {
     "sl_answered_within_t": "pp",
     "abandon_rate": "pp",
     "occupancy": "pp",
+    "late_async": "contacts",
 }
 
 
@@ -109,6 +110,37 @@ def _label(coll: Collection, job: Job, with_seed: bool = True) -> str:
 def _effects(a: Job, b: Job, independent: bool = False) -> dict[str, Effect]:
     fn = independent_effect if independent else paired_effect
     return {m: fn(a.replication_values(m), b.replication_values(m)) for m in EFFECT_METRICS}
+
+
+CHANNEL_METRICS = ("sl_answered_within_t", "asa_s", "abandon_rate", "late_async")
+
+
+def _channel_lines(paired: list[Comparison]) -> list[str]:
+    """Paired effects per channel: the centre's figures mix live channels (waits in seconds)
+    with backlogs (waits in hours), so service is read channel by channel."""
+    # In the order of replications.csv (the centre's channel order).
+    channels = list(dict.fromkeys(ch for c in paired for ch, _ in c.job.values if ch != "all"))
+    if not channels:
+        return []
+    lines = [
+        "",
+        "## Paired effects per channel",
+        "",
+        "| variant | channel | " + " | ".join(_metric_label(m) for m in CHANNEL_METRICS) + " |",
+        "| --- | --- |" + " ---: |" * len(CHANNEL_METRICS),
+    ]
+    for c in paired:
+        assert c.baseline is not None
+        for ch in channels:
+            cells = []
+            for m in CHANNEL_METRICS:
+                e = paired_effect(
+                    c.job.replication_values(m, ch), c.baseline.replication_values(m, ch)
+                )
+                ci = _ci(e, m)
+                cells.append(f"{_num(e.mean, m)} [{ci}]" if "n/a" not in ci else _num(e.mean, m))
+            lines.append(f"| {c.job.variant} | {ch} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def _pair(coll: Collection, baseline: frozenset[str]) -> list[Comparison]:
@@ -366,6 +398,7 @@ def _markdown(report: ComparisonReport, plots: list[str]) -> str:
                 else:
                     cells.append(_num(e.mean, m) + (f" ({e.note})" if e.note else ""))
             lines.append(f"| {c.job.variant} | {c.job.name} | " + " | ".join(cells) + " |")
+        lines += _channel_lines(paired)
         lines += [
             "",
             "## What common random numbers buy",
