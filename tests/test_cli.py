@@ -31,7 +31,7 @@ def test_default_day_writes_every_output(tmp_path):
     for name in FILES:
         assert (out / name).stat().st_size > 0, name
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["schema"] == "ccsim.summary/2"
+    assert summary["schema"] == "ccsim.summary/3"
     assert summary["config"]["scenario"]["name"] == "default_day"
     assert summary["run"]["seed"] == summary["config"]["run"]["seed"]
     assert summary["ccsim_version"]

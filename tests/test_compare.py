@@ -47,7 +47,7 @@ def write_job(
             "n": n,
         }
     summary = {
-        "schema": "ccsim.summary/2",
+        "schema": "ccsim.summary/3",
         "run": {"seed": seed, "replications": n, "warmup_min": 0},
         "totals": totals,
         "reference": reference,

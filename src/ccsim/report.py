@@ -19,7 +19,7 @@ from .stats import Estimate
 
 __all__ = ["write_outputs", "SUMMARY_SCHEMA"]
 
-SUMMARY_SCHEMA = "ccsim.summary/2"
+SUMMARY_SCHEMA = "ccsim.summary/3"
 
 
 def _when(result: RunResult, start_min: float) -> tuple[str, str]:
