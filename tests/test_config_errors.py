@@ -126,6 +126,8 @@ CASES += [
 
 # Strategies (the strategy config group).
 CASES += [
+    (["strategy=[chatbot,nope]"], ["strategy=nope", "unknown strategy preset", "callbacks"]),
+    (["scenario=nope"], ["scenario=nope", "unknown scenario preset", "erlang_c"]),
     (
         ["strategy=[chatbot]", "strategy.chatbot.containment.billing=1.5"],
         ["strategy.chatbot.containment.billing", "1.5", "<= 1"],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -151,7 +152,13 @@ def _check_override_keys(overrides: list[str]) -> None:
 def _explain_compose_error(exc: BaseException, overrides: list[str]) -> str:
     """Setting ``scenario.*`` on a multichannel preset (or ``centre.*`` on a single queue)
     makes OmegaConf complain about a None root; say what actually went wrong."""
-    text = _one_line(exc)
+    text = _one_line(exc).split("; Config search path:")[0]
+    missing = re.search(r"Could not (?:load|find) '(\w+)/([^']+)'", text)
+    if missing and missing.group(1) in CONFIG_GROUPS:
+        group, name = missing.groups()
+        return f"{group}={name}: unknown {group} preset {name!r}; allowed: " + ", ".join(
+            _presets(group)
+        )
     if "NoneType" in text or "Unexpected type: None" in text:
         for ov in overrides:
             key = ov.lstrip("+~").split("=", 1)[0]
@@ -168,6 +175,14 @@ def _explain_compose_error(exc: BaseException, overrides: list[str]) -> str:
                     "it in every job)"
                 )
     return text
+
+
+def _presets(group: str) -> list[str]:
+    """The YAML presets packaged in ``ccsim/conf/<group>``."""
+    from importlib.resources import files
+
+    folder = files(CONFIG_MODULE).joinpath(group)
+    return sorted(p.name[: -len(".yaml")] for p in folder.iterdir() if p.name.endswith(".yaml"))
 
 
 _PRESET_KINDS = {
