@@ -132,13 +132,15 @@ def _channel_lines(paired: list[Comparison]) -> list[str]:
     for c in paired:
         assert c.baseline is not None
         for ch in channels:
-            cells = []
-            for m in CHANNEL_METRICS:
-                e = paired_effect(
-                    c.job.replication_values(m, ch), c.baseline.replication_values(m, ch)
+            cells = [
+                _effect_cell(
+                    paired_effect(
+                        c.job.replication_values(m, ch), c.baseline.replication_values(m, ch)
+                    ),
+                    m,
                 )
-                ci = _ci(e, m)
-                cells.append(f"{_num(e.mean, m)} [{ci}]" if "n/a" not in ci else _num(e.mean, m))
+                for m in CHANNEL_METRICS
+            ]
             lines.append(f"| {c.job.variant} | {ch} | " + " | ".join(cells) + " |")
     return lines
 
@@ -238,6 +240,14 @@ def _ci(e: Effect, metric: str) -> str:
     if math.isnan(e.ci_low):
         return "n/a"
     return f"{_num(e.ci_low, metric)} .. {_num(e.ci_high, metric)}"
+
+
+def _effect_cell(e: Effect, metric: str) -> str:
+    """``mean [ci low .. ci high]``, or the mean and why there is no interval."""
+    ci = _ci(e, metric)
+    if "n/a" not in ci:
+        return f"{_num(e.mean, metric)} [{ci}]"
+    return _num(e.mean, metric) + (f" ({e.note})" if e.note else "")
 
 
 def _ratio(x: float) -> str:
@@ -389,14 +399,7 @@ def _markdown(report: ComparisonReport, plots: list[str]) -> str:
             "| --- | --- |" + " ---: |" * len(EFFECT_METRICS),
         ]
         for c in paired:
-            cells = []
-            for m in EFFECT_METRICS:
-                e = c.effects[m]
-                ci = _ci(e, m)
-                if "n/a" not in ci:
-                    cells.append(f"{_num(e.mean, m)} [{ci}]")
-                else:
-                    cells.append(_num(e.mean, m) + (f" ({e.note})" if e.note else ""))
+            cells = [_effect_cell(c.effects[m], m) for m in EFFECT_METRICS]
             lines.append(f"| {c.job.variant} | {c.job.name} | " + " | ".join(cells) + " |")
         lines += _channel_lines(paired)
         lines += [
