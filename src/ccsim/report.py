@@ -42,7 +42,7 @@ def _summary(result: RunResult, config: dict[str, Any], digest: str) -> dict[str
     return {
         "schema": SUMMARY_SCHEMA,
         "ccsim_version": __version__,
-        "strategies": list(c.strategies.names),  # in the order chosen (the waterfall's order)
+        "strategies": list(c.strategies.names),  # in the schema's order
         "centre": {
             "name": c.name,
             "description": c.description,

@@ -116,7 +116,7 @@ class OutreachSpec:
 
 @dataclass(frozen=True)
 class Strategies:
-    """The contact-level strategies of a run, in the order they were chosen (names)."""
+    """The contact-level strategies of a run; ``names``: all strategies on, in schema order."""
 
     names: tuple[str, ...] = ()
     chatbot: ChatbotSpec | None = None

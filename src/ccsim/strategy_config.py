@@ -52,7 +52,7 @@ def _mapping(raw: Any, key: str) -> dict[str, Any]:
 
 
 def strategy_names(raw: Any) -> list[str]:
-    """The strategies switched on, in the order they were chosen; checks the names."""
+    """The strategies switched on, in the schema's order; checks the names."""
     d = _mapping(as_dict(raw) if raw is not None else None, "strategy")
     check_keys(d, STRATEGY_NAMES, _P)
     return [name for name, value in d.items() if value is not None]
