@@ -344,7 +344,6 @@ class _Centre:
         self._cb_patience = self._on_patience_expired
         self._cb_tolerance = self._on_tolerance
         self._init_strategies(centre, streams)
-        b = centre.behaviour
         follow_ups = self._retry_delay is not None or self.has_repeats or self.chaser is not None
         st = centre.strategies
         self.keyed = (

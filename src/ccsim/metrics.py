@@ -44,11 +44,9 @@ __all__ = [
 
 ALL_CHANNELS = -1
 
-INTERVAL_COLUMNS = (
-    "channel",
-    "interval",
-    "start_min",
-    "in_warmup",
+# Contact counts, by interval and in total: each is the number of contacts in a mask that
+# ``_Flags.count_masks`` defines once for both.
+COUNT_KEYS = (
     "offered",
     "new",
     "retries",
@@ -65,6 +63,14 @@ INTERVAL_COLUMNS = (
     "abandoned",
     "blocked",
     "in_system_at_end",
+)
+
+INTERVAL_COLUMNS = (
+    "channel",
+    "interval",
+    "start_min",
+    "in_warmup",
+    *COUNT_KEYS,
     "answered_within_target",
     "sl_answered_within_t",
     "sl_wait_le_t",
@@ -88,22 +94,7 @@ INTERVAL_COLUMNS = (
 )
 
 TOTAL_KEYS = (
-    "offered",
-    "new",
-    "retries",
-    "repeats",
-    "chasers",
-    "channel_switches",
-    "prevented",
-    "contained",
-    "bot_switched",
-    "to_agents",
-    "callbacks",
-    "answered",
-    "handled",
-    "abandoned",
-    "blocked",
-    "in_system_at_end",
+    *COUNT_KEYS,
     "sl_answered_within_t",
     "sl_wait_le_t",
     "abandon_rate",
@@ -283,6 +274,26 @@ class _Flags:
         self.switch = (records.kind != ContactKind.NEW) & (records.channel != first_channel)
         self.is_async = np.array([ch.mode == ASYNC for ch in centre.channels])[records.channel]
         self.late_async = self.is_async & ~self.answered_in_t & self.decided
+        kind = records.kind
+        self.count_masks = {  # COUNT_KEYS -> the contacts each one counts
+            "offered": np.ones(len(records), dtype=bool),
+            "new": kind == ContactKind.NEW,
+            "retries": kind == ContactKind.RETRY,
+            "repeats": kind == ContactKind.REPEAT,
+            "chasers": kind == ContactKind.CHASER,
+            "channel_switches": self.switch,
+            "prevented": self.prevented,
+            "contained": self.contained,
+            "bot_switched": self.bot_switched,
+            "to_agents": self.to_agents,
+            "callbacks": self.callback,
+            "answered": self.answered,
+            "handled": self.handled,
+            "abandoned": self.abandoned,
+            "blocked": self.blocked,
+            "in_system_at_end": self.in_system,
+        }
+        assert tuple(self.count_masks) == COUNT_KEYS
 
 
 def interval_metrics(
@@ -365,9 +376,8 @@ def interval_metrics(
         gone_t = np.sort(gone_t[~np.isnan(gone_t)])
         backlog[c] = arrived - np.searchsorted(gone_t, edges[1:], side="right")
 
-    offered = count(np.ones(len(records), dtype=bool))
+    counts = {k: count(m) for k, m in f.count_masks.items()}
     decided = count(f.decided)
-    kind = records.kind
     # Staffed time split between channels as the pools actually spent it (planned workload
     # shares where a pool was idle), so a channel's occupancy is its agents' real occupancy.
     pool_busy = busy.sum(axis=1, keepdims=True)
@@ -378,26 +388,11 @@ def interval_metrics(
         "interval": np.tile(np.arange(n_k, dtype=np.float64), n_c),
         "start_min": np.tile(starts / 60.0, n_c),
         "in_warmup": np.tile((starts < warmup_s).astype(np.float64), n_c),
-        "offered": offered,
-        "new": count(kind == ContactKind.NEW),
-        "retries": count(kind == ContactKind.RETRY),
-        "repeats": count(kind == ContactKind.REPEAT),
-        "chasers": count(kind == ContactKind.CHASER),
-        "channel_switches": count(f.switch),
-        "prevented": count(f.prevented),
-        "contained": count(f.contained),
-        "bot_switched": count(f.bot_switched),
-        "to_agents": count(f.to_agents),
-        "callbacks": count(f.callback),
-        "answered": count(f.answered),
-        "handled": count(f.handled),
-        "abandoned": count(f.abandoned),
-        "blocked": count(f.blocked),
-        "in_system_at_end": count(f.in_system),
+        **counts,
         "answered_within_target": count(f.answered_in_t),
         "sl_answered_within_t": _ratio(count(f.answered_in_t), decided),
         "sl_wait_le_t": _ratio(count(f.left_queue_in_t), decided),
-        "abandon_rate": _ratio(count(f.abandoned), count(f.to_agents)),
+        "abandon_rate": _ratio(counts["abandoned"], counts["to_agents"]),
         "asa_s": _ratio(total(f.wait, f.answered_live), count(f.answered_live)),
         "mean_wait_s": _ratio(total(f.wait, f.left_queue), count(f.left_queue)),
         "p90_wait_s": p90(f.wait, f.left_queue),
@@ -437,7 +432,6 @@ def total_metrics(
     if channel != ALL_CHANNELS:
         sel &= records.channel == channel
         rows &= intervals["channel"] == channel
-    n = float(sel.sum())
     n_agents = float((f.to_agents & sel).sum())
     wait = f.wait[sel]
     left = f.left_queue[sel]
@@ -456,22 +450,7 @@ def total_metrics(
         return float(mask[sel].sum())
 
     totals = {
-        "offered": n,
-        "new": s(records.kind == ContactKind.NEW),
-        "retries": s(records.kind == ContactKind.RETRY),
-        "repeats": s(records.kind == ContactKind.REPEAT),
-        "chasers": s(records.kind == ContactKind.CHASER),
-        "channel_switches": s(f.switch),
-        "prevented": s(f.prevented),
-        "contained": s(f.contained),
-        "bot_switched": s(f.bot_switched),
-        "to_agents": n_agents,
-        "callbacks": s(f.callback),
-        "answered": s(f.answered),
-        "handled": s(f.handled),
-        "abandoned": s(f.abandoned),
-        "blocked": s(f.blocked),
-        "in_system_at_end": s(f.in_system),
+        **{k: s(m) for k, m in f.count_masks.items()},
         "sl_answered_within_t": frac(s(f.answered_in_t), decided),
         "sl_wait_le_t": frac(s(f.left_queue_in_t), decided),
         "abandon_rate": frac(s(f.abandoned), n_agents),
@@ -532,7 +511,7 @@ def pool_metrics(centre: Centre, records: ContactRecords) -> dict[str, np.ndarra
     return cols
 
 
-INTENT_KEYS = (
+INTENT_COUNT_KEYS = (  # a subset of COUNT_KEYS
     "offered",
     "new",
     "retries",
@@ -544,6 +523,9 @@ INTENT_KEYS = (
     "answered",
     "handled",
     "abandoned",
+)
+INTENT_KEYS = (
+    *INTENT_COUNT_KEYS,
     "sl_answered_within_t",
     "abandon_rate",
     "asa_s",
@@ -564,7 +546,6 @@ def intent_metrics(
     out = []
     for j in range(len(centre.intents)):
         sel = measured & (records.intent == j)
-        n = float(sel.sum())
 
         def s(mask: np.ndarray, sel: np.ndarray = sel) -> float:
             return float((mask & sel).sum())
@@ -574,17 +555,7 @@ def intent_metrics(
         left = f.left_queue & sel
         decided = s(f.decided)
         row = {
-            "offered": n,
-            "new": s(records.kind == ContactKind.NEW),
-            "retries": s(records.kind == ContactKind.RETRY),
-            "repeats": s(records.kind == ContactKind.REPEAT),
-            "chasers": s(records.kind == ContactKind.CHASER),
-            "prevented": s(f.prevented),
-            "contained": s(f.contained),
-            "to_agents": n_agents,
-            "answered": s(f.answered),
-            "handled": s(f.handled),
-            "abandoned": s(f.abandoned),
+            **{k: s(f.count_masks[k]) for k in INTENT_COUNT_KEYS},
             "sl_answered_within_t": s(f.answered_in_t) / decided if decided else float("nan"),
             "abandon_rate": s(f.abandoned) / n_agents if n_agents else float("nan"),
             "asa_s": (
