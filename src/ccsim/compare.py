@@ -126,8 +126,7 @@ def _channel_lines(paired: list[Comparison]) -> list[str]:
         "",
         "## Paired effects per channel",
         "",
-        "| variant | channel | " + " | ".join(_metric_label(m) for m in CHANNEL_METRICS) + " |",
-        "| --- | --- |" + " ---: |" * len(CHANNEL_METRICS),
+        *_metric_table_header("variant", "channel", CHANNEL_METRICS),
     ]
     for c in paired:
         assert c.baseline is not None
@@ -240,6 +239,14 @@ def _ci(e: Effect, metric: str) -> str:
     if math.isnan(e.ci_low):
         return "n/a"
     return f"{_num(e.ci_low, metric)} .. {_num(e.ci_high, metric)}"
+
+
+def _metric_table_header(first: str, second: str, metrics: Sequence[str]) -> list[str]:
+    """Markdown header of a table with two text columns, then one number column per metric."""
+    return [
+        f"| {first} | {second} | " + " | ".join(_metric_label(m) for m in metrics) + " |",
+        "| --- | --- |" + " ---: |" * len(metrics),
+    ]
 
 
 def _effect_cell(e: Effect, metric: str) -> str:
@@ -395,8 +402,7 @@ def _markdown(report: ComparisonReport, plots: list[str]) -> str:
             "",
             "Mean effect and its paired 95% confidence interval.",
             "",
-            "| variant | job | " + " | ".join(_metric_label(m) for m in EFFECT_METRICS) + " |",
-            "| --- | --- |" + " ---: |" * len(EFFECT_METRICS),
+            *_metric_table_header("variant", "job", EFFECT_METRICS),
         ]
         for c in paired:
             cells = [_effect_cell(c.effects[m], m) for m in EFFECT_METRICS]
@@ -448,8 +454,7 @@ def _markdown(report: ComparisonReport, plots: list[str]) -> str:
             "Each step: the paired effect of adding one strategy to the ones before it "
             "(mean, 95% CI); the steps add up to the total.",
             "",
-            "| step | job | " + " | ".join(_metric_label(m) for m in EFFECT_METRICS) + " |",
-            "| --- | --- |" + " ---: |" * len(EFFECT_METRICS),
+            *_metric_table_header("step", "job", EFFECT_METRICS),
         ]
         b = w.chain[0]
         lines.append(
