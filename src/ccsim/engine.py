@@ -4,8 +4,10 @@ Why not a SimPy process per contact (``yield request | timeout``)? It reads well
 8-10x a bare event loop on M/M/c+M; a generator process per agent ~5x. One ``Timeout`` per
 arrival, service end and (only for contacts that actually queue) patience expiry, with a
 callback each, keeps the engine within ~2.5x of a hand-written heapq loop while SimPy owns
-the clock and the event queue (``_run_until`` steps SimPy's heap in one loop; ``_At`` is a
-Timeout stripped to what stepping needs).
+the clock and the event queue (``ccsim.events``: ``run_until`` steps SimPy's heap in one loop,
+``At`` is a Timeout stripped to what stepping needs). Timers due in a later interval (repeat
+contacts, async tolerance, callback deadlines) wait in a ``Calendar`` off the heap; a tick at
+each interval boundary changes staffing and moves the interval's timers onto the heap.
 
 Contacts are integers (their creation index); their attributes and fate live in compact
 columns (``array``/``bytearray``), turned into numpy arrays at the end. Customers created during
@@ -16,14 +18,13 @@ from __future__ import annotations
 
 from array import array
 from collections import deque
-from heapq import heappop, heappush
 from typing import Any
 
 import numpy as np
 import simpy
-from simpy.events import NORMAL, Event
 
 from .arrivals import Customers
+from .events import At, Calendar, run_until
 from .model import ASYNC, Centre
 from .records import ContactKind, ContactRecords, Outcome
 from .rng import RandomStreams
@@ -44,40 +45,6 @@ _SWITCHED = int(Outcome.SWITCHED)
 # outbound calls and customers already bounced by the bot go straight to the agents.
 _VIA_BOT = (ContactKind.NEW, ContactKind.RETRY, ContactKind.REPEAT, ContactKind.REPLY)
 _CHUNK = 4096
-
-
-class _At(Event):
-    """A timeout carrying a value and one callback: the lightest event SimPy runs.
-
-    Like ``simpy.Timeout`` without its argument checks and with the callback list built at
-    once; delays here are durations drawn from non-negative distributions. It pushes onto the
-    environment's event heap as ``Environment.schedule`` does (simpy 4's heap entry layout,
-    pinned in pyproject.toml).
-    """
-
-    _ok = True  # always succeeds; a class attribute saves a store per event
-
-    def __init__(self, env: simpy.Environment, delay: float, value: Any, callback: Any) -> None:
-        # Only what Environment.step reads (callbacks, _ok) and our callbacks read (_value).
-        self.callbacks = [callback]
-        self._value = value
-        # Environment.schedule, inlined: the same heap entry, one method call less per event.
-        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), self))
-
-
-def _run_until(env: simpy.Environment, horizon_s: float) -> None:
-    """``env.run(until=horizon_s)`` for events that never fail: ``Environment.step`` inlined
-    into one loop over SimPy's own heap (same order, same clock), saving a method call and a
-    try block per event. Events at exactly the horizon stay unprocessed, as with ``run``."""
-    queue = env._queue
-    while queue and queue[0][0] < horizon_s:
-        env._now, _, _, event = heappop(queue)
-        callbacks, event.callbacks = event.callbacks, None
-        for callback in callbacks:
-            callback(event)
-        if not event._ok and not hasattr(event, "_defused"):
-            raise event._value  # a failed SimPy event crashes the run, as in step()
-    env._now = horizon_s
 
 
 def _uniform(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -344,6 +311,10 @@ class _Centre:
         self._cb_patience = self._on_patience_expired
         self._cb_tolerance = self._on_tolerance
         self._init_strategies(centre, streams)
+        self.staffing = [pool.agents_on_phone.tolist() for pool in centre.pools]
+        self.calendar = Calendar(
+            self.env, centre.interval_s, centre.n_intervals, self._on_interval
+        )
         follow_ups = self._retry_delay is not None or self.has_repeats or self.chaser is not None
         st = centre.strategies
         self.keyed = (
@@ -407,7 +378,7 @@ class _Centre:
         duration = self.handle[i] * self.factor[p][c * self.n_in + self.intent[i]]
         if self.conc[c] > 1:
             duration *= self._open_slot(a, p, c, k)
-        _At(self.env, duration, (i, a), self._cb_service_end)
+        At(self.env, duration, (i, a), self._cb_service_end)
 
     def _open_slot(self, a: int, p: int, c: int, k: int) -> float:
         """Bookkeeping for an agent starting its (k+1)-th concurrent contact on channel ``c``;
@@ -422,15 +393,15 @@ class _Centre:
         return self.conc_factor[c][k]
 
     # -- events --------------------------------------------------------------------------------
-    def _on_base_arrival(self, event: _At) -> None:
+    def _on_base_arrival(self, event: At) -> None:
         i = event._value
         now = self.arrival[i]  # the customer's own time: immediate answers wait exactly 0 s
         if i + 1 < self.n_base:
-            _At(self.env, self.arrival[i + 1] - now, i + 1, self._cb_base_arrival)
+            At(self.env, self.arrival[i + 1] - now, i + 1, self._cb_base_arrival)
         if self.state[i] != _PREVENTED:
             self._arrive(i, now)
 
-    def _on_base_arrival_after_calls(self, event: _At) -> None:
+    def _on_base_arrival_after_calls(self, event: At) -> None:
         i = event._value
         j = self.notify[i]  # type: ignore[index]
         if j >= 0 and self.state[j] == _HANDLED and self.end[j] <= self.arrival[i]:
@@ -461,16 +432,14 @@ class _Centre:
         self.queue[key].append(i)
         self.n_waiting[c] += 1
         if self.has_patience[c]:  # sync: abandonment; async: chasing (if a chaser channel)
-            _At(
-                self.env,
-                self.patience[i],
-                i,
-                self._cb_tolerance if self.is_async[c] else self._cb_patience,
-            )
+            if self.is_async[c]:  # hours away: parked in the calendar
+                self.calendar.at(self.env._now + self.patience[i], i, self._cb_tolerance)
+            else:
+                At(self.env, self.patience[i], i, self._cb_patience)
         if self.has_overflow[key]:
-            _At(self.env, self.overflow_s, i, self._on_overflow)
+            At(self.env, self.overflow_s, i, self._on_overflow)
 
-    def _on_overflow(self, event: _At) -> None:
+    def _on_overflow(self, event: At) -> None:
         i = event._value
         if self.state[i] != _WAITING:
             return
@@ -483,7 +452,7 @@ class _Centre:
         else:
             self.oqueue[key].append(i)  # secondary pools now see it too
 
-    def _on_service_end(self, event: _At) -> None:
+    def _on_service_end(self, event: At) -> None:
         i, a = event._value
         now = self.env._now
         self.state[i] = _HANDLED
@@ -574,7 +543,7 @@ class _Centre:
             self.n_waiting[c] -= 1
             self._start(j, a, now)
 
-    def _on_patience_expired(self, event: _At) -> None:
+    def _on_patience_expired(self, event: At) -> None:
         i = event._value
         if self.state[i] != _WAITING:
             return
@@ -586,7 +555,7 @@ class _Centre:
         if self._retry_delay is not None and self._uk(i, _U_RETRY) < self.retry_prob[c]:
             self._follow_up(i, ContactKind.RETRY)
 
-    def _on_tolerance(self, event: _At) -> None:
+    def _on_tolerance(self, event: At) -> None:
         """An async customer still unanswered after their tolerance chases on the chaser channel."""
         i = event._value
         if self.state[i] == _WAITING and self.chaser is not None:
@@ -636,14 +605,12 @@ class _Centre:
             return
         if k_open != k:
             t = k_open * dt + (t - k * dt)
-        _At(
-            self.env,
-            t - self.env._now,
-            (c, self.intent[i], self.customer[i], kind, i),
-            self._on_follow_up,
+        now = self.env._now
+        self.calendar.at(
+            now + (t - now), (c, self.intent[i], self.customer[i], kind, i), self._on_follow_up
         )
 
-    def _on_follow_up(self, event: _At) -> None:
+    def _on_follow_up(self, event: At) -> None:
         c, j, cust, kind, origin = event._value
         if kind == ContactKind.CHASER and self.state[origin] != _WAITING:
             return  # answered while the chaser waited for the line to open: no need to chase
@@ -698,7 +665,7 @@ class _Centre:
             return
         self.bot_busy += 1
         self.state[i] = _IN_BOT
-        _At(self.env, self._keyed_session(i), i, self._on_bot_end)
+        At(self.env, self._keyed_session(i), i, self._on_bot_end)
 
     def _keyed_session(self, i: int) -> float:
         k = self.slot[i]
@@ -713,7 +680,7 @@ class _Centre:
         paired runs contain the same customers, and more of them as containment rises)."""
         return self._uk(i, _U_BOT_CONTAIN), self._uk(i, _U_BOT_CTX), self._uk(i, _U_BOT_SWITCH)
 
-    def _on_bot_end(self, event: _At) -> None:
+    def _on_bot_end(self, event: At) -> None:
         i = event._value
         now = self.env._now
         self.bot_busy -= 1
@@ -756,10 +723,10 @@ class _Centre:
             return False
         self.cb[i] = 1
         self.cbq[key].append(i)
-        _At(self.env, self.cb_deadline, i, self._on_cb_deadline)
+        self.calendar.at(self.env._now + self.cb_deadline, i, self._on_cb_deadline)
         return True
 
-    def _on_cb_deadline(self, event: _At) -> None:
+    def _on_cb_deadline(self, event: At) -> None:
         i = event._value
         if self.state[i] != _WAITING:
             return
@@ -793,8 +760,13 @@ class _Centre:
             self.cbq[best_key].popleft()
         return best
 
-    def _on_staffing(self, event: _At) -> None:
-        p, target = event._value
+    def _on_interval(self, k: int) -> None:
+        """Interval ``k`` starts: staffing changes, pool by pool."""
+        for p, agents in enumerate(self.staffing):
+            if k == 0 or agents[k] != agents[k - 1]:
+                self._set_staffing(p, agents[k])
+
+    def _set_staffing(self, p: int, target: int) -> None:
         now = self.env._now
         present = self.present[p]
         self.present[p] = target
@@ -842,15 +814,10 @@ class _Centre:
     # -- run -------------------------------------------------------------------------------------
     def run(self) -> ContactRecords:
         env, centre = self.env, self.centre
-        for p, pool in enumerate(centre.pools):
-            agents = pool.agents_on_phone.tolist()
-            _At(env, 0.0, (p, agents[0]), self._on_staffing)
-            for k in range(1, len(agents)):
-                if agents[k] != agents[k - 1]:
-                    _At(env, k * centre.interval_s, (p, agents[k]), self._on_staffing)
+        self.calendar.start()  # interval 0's staffing comes first
         if self.n_base:
-            _At(env, self.arrival[0], 0, self._on_base_arrival)
-        _run_until(env, centre.horizon_s)
+            At(env, self.arrival[0], 0, self._on_base_arrival)
+        run_until(env, centre.horizon_s)
         return self._records()
 
     def _records(self) -> ContactRecords:

@@ -16,6 +16,7 @@ your own subclass of :class:`Router`.
 from __future__ import annotations
 
 from collections import deque
+from itertools import compress
 from typing import Any
 
 __all__ = [
@@ -71,6 +72,14 @@ class SkillsPriorityRouter(Router):
             e.queued,
             e.n_in,
         )
+        self._set_queues(self.pool_queues)
+
+    def _set_queues(self, pool_queues: list[list[tuple[deque[int], int, Any]]]) -> None:
+        self.pool_queues = pool_queues
+        # The deques alone, in the same order: ``compress(entries, deques)`` skips the empty
+        # queues in C. Most of a pool's queues are empty most of the time, and testing each
+        # in Python dominated the cost of routing in a multi-skill centre.
+        self.pool_deques = [[q for q, _, _ in queues] for queues in pool_queues]
 
     def agent_for(self, pools: list[int], channel: int) -> int:
         if len(pools) == 1:  # the common case: one pool serves this queue
@@ -117,13 +126,15 @@ class SkillsPriorityRouter(Router):
         arrival = self.arrival  # when each contact joined the queue
         deferred = self.deferred_keys[p]
         # Deferred work (workload shifting) only while enough colleagues stay idle.
-        trough = bool(deferred) and len(self.idle[p]) >= self.deferred_min_idle[p]
-        for q, key, rank in queues:
-            if deferred and not trough and key in deferred:
+        skip = deferred if deferred and len(self.idle[p]) < self.deferred_min_idle[p] else None
+        for q, key, rank in compress(queues, self.pool_deques[p]):  # the non-empty queues
+            if skip is not None and key in skip:
                 continue
-            while q and state[q[0]] != WAITING:
+            while state[q[0]] != WAITING:
                 q.popleft()  # answered elsewhere or abandoned: lazy removal
-            if q:
+                if not q:
+                    break
+            else:
                 if best_q is not None and rank < best_rank:
                     break  # queues are sorted by rank: nothing better below
                 t = arrival[q[0]]
@@ -143,9 +154,9 @@ class FifoRouter(SkillsPriorityRouter):
     def __init__(self, engine: Any) -> None:
         super().__init__(engine)
         # Same queues, all of equal rank: the longest wait wins.
-        self.pool_queues = [
-            [(q, key, (0, 0, 0)) for q, key, _ in queues] for queues in engine.pool_queues
-        ]
+        self._set_queues(
+            [[(q, key, (0, 0, 0)) for q, key, _ in queues] for queues in engine.pool_queues]
+        )
 
 
 ROUTERS: dict[str, type[Router]] = {
