@@ -312,9 +312,7 @@ class _Centre:
         self._cb_tolerance = self._on_tolerance
         self._init_strategies(centre, streams)
         self.staffing = [pool.agents_on_phone.tolist() for pool in centre.pools]
-        self.calendar = Calendar(
-            self.env, centre.interval_s, centre.n_intervals, self._on_interval
-        )
+        self.calendar = Calendar(self.env, centre.interval_s, centre.n_intervals, self._on_interval)
         follow_ups = self._retry_delay is not None or self.has_repeats or self.chaser is not None
         st = centre.strategies
         self.keyed = (
