@@ -24,7 +24,7 @@ import numpy as np
 import simpy
 
 from .arrivals import Customers
-from .events import At, Calendar, run_until
+from .events import At, Calendar, at_time, run_until
 from .model import ASYNC, Centre
 from .records import ContactKind, ContactRecords, Outcome
 from .rng import RandomStreams
@@ -79,6 +79,18 @@ _N_U = 8
 _SLOTS = 2  # follow-ups per customer with keyed draws; later ones draw from plain streams
 
 
+class _OnFirstUse(dict):  # type: ignore[type-arg]
+    """A dict that makes a missing value with ``make(key)`` and keeps it."""
+
+    def __init__(self, make: Any) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, key: Any) -> Any:
+        value = self[key] = self._make(key)
+        return value
+
+
 class _CustomerDraws:
     """Random numbers keyed by customer, not by the order in which events happen.
 
@@ -98,53 +110,36 @@ class _CustomerDraws:
         self._centre = centre
         self._streams = streams
         self._n = n_base
-        n_ch = len(centre.channels)
-        # Drawn on first use; lists (not a dict) keep the per-contact lookups cheap.
-        self._u: list[np.ndarray | None] = [None] * _N_U
-        self._delay: list[np.ndarray | None] = [None, None]  # repeat, retry
-        self._handle: list[np.ndarray | None] = [None] * n_ch
-        self._patience: list[np.ndarray | None] = [None] * n_ch
+        b = centre.behaviour
+        # Arrays [customer, k], each drawn on first use; after that a lookup is a plain dict get
+        # (``_OnFirstUse``), as cheap as it gets on the per-contact path. Read with ``.item``.
+        #   u[field]: uniforms for one purpose (``_U_*``), k = 0.._SLOTS
+        #   delay[retry]: the delay before the follow-up of the customer's k-th contact
+        #   handle[c], patience[c]: of the customer's (k+1)-th follow-up if on channel c
+        #     (patience[c] is None for a channel without patience)
+        self.u = _OnFirstUse(lambda f: self._draw(f"u/{f}", None, _SLOTS + 1))
+        self.delay = _OnFirstUse(
+            lambda retry: self._draw(
+                "retry_delay" if retry else "repeat_delay",
+                b.retry_delay if retry else b.repeat_delay,
+                _SLOTS + 1,
+            )
+        )
+        chans = centre.channels
+        self.handle = _OnFirstUse(lambda c: self._draw(f"handle/{c}", chans[c].handle_time, _SLOTS))
+        self.patience = _OnFirstUse(
+            lambda c: (
+                None
+                if chans[c].patience is None
+                else self._draw(f"patience/{c}", chans[c].patience, _SLOTS)
+            )
+        )
         self._session: np.ndarray | None = None
 
     def _draw(self, name: str, dist: Any, rows: int) -> np.ndarray:
         rng = self._streams.stream(f"customer_draws/{name}")
         n = self._n * rows
         return (rng.random(n) if dist is None else dist.sample(rng, n)).reshape(self._n, rows)
-
-    def u(self, field: int) -> np.ndarray:
-        """[customer, k]: uniforms for one purpose (``_U_*``)."""
-        a = self._u[field]
-        if a is None:
-            a = self._u[field] = self._draw(f"u/{field}", None, _SLOTS + 1)
-        return a
-
-    def delay(self, retry: bool) -> np.ndarray:
-        """[customer, k]: the delay before the follow-up of the customer's k-th contact."""
-        a = self._delay[retry]
-        if a is None:
-            b = self._centre.behaviour
-            dist = b.retry_delay if retry else b.repeat_delay
-            name = "retry_delay" if retry else "repeat_delay"
-            a = self._delay[retry] = self._draw(name, dist, _SLOTS + 1)
-        return a
-
-    def handle(self, c: int) -> np.ndarray:
-        """[customer, k - 1]: handle time of the customer's k-th follow-up if on channel c."""
-        a = self._handle[c]
-        if a is None:
-            a = self._handle[c] = self._draw(
-                f"handle/{c}", self._centre.channels[c].handle_time, _SLOTS
-            )
-        return a
-
-    def patience(self, c: int) -> np.ndarray | None:
-        dist = self._centre.channels[c].patience
-        if dist is None:
-            return None
-        a = self._patience[c]
-        if a is None:
-            a = self._patience[c] = self._draw(f"patience/{c}", dist, _SLOTS)
-        return a
 
     def session(self) -> np.ndarray:
         if self._session is None:
@@ -234,6 +229,10 @@ class _Centre:
             # Rank: channel priority, intent priority, then own (primary) work before overflow.
             self.pool_queues.append([(q, key, (pr[0], pr[1], -sec)) for pr, sec, key, q in entries])
         self.has_overflow = [bool(self.secondary_pools[k]) for k in range(n_ch * n_in)]
+        # Contacts of each queue not yet past the overflow delay, oldest first, with the time
+        # they overflow: one timer per queue (for its oldest waiting contact), not per contact,
+        # since most contacts are answered before it would fire.
+        self.overflow_watch: list[deque[tuple[float, int]]] = [deque() for _ in range(n_ch * n_in)]
         # Handle time = drawn base x intent factor x pool proficiency (x concurrency factor).
         # A channel of concurrency 1 always has its first factor: folded in here, not per start.
         scale = np.ones((n_ch, n_in)) if centre.handle_scale is None else centre.handle_scale
@@ -282,6 +281,7 @@ class _Centre:
         self.has_repeats = any(f < 1.0 for f in self.fcr) and b.repeat_delay is not None
         # next_open[c][k]: the first interval >= k in which channel c expects arrivals.
         self.n_intervals = centre.n_intervals
+        self.interval_s = centre.interval_s
         is_open = centre.rate_per_s.sum(axis=1) > 0
         self.next_open = []
         for c in range(n_ch):
@@ -312,7 +312,9 @@ class _Centre:
         self._cb_tolerance = self._on_tolerance
         self._init_strategies(centre, streams)
         self.staffing = [pool.agents_on_phone.tolist() for pool in centre.pools]
-        self.calendar = Calendar(self.env, centre.interval_s, centre.n_intervals, self._on_interval)
+        self.calendar = Calendar(
+            self.env, centre.interval_s, centre.n_intervals, self._on_interval, self.state, _WAITING
+        )
         follow_ups = self._retry_delay is not None or self.has_repeats or self.chaser is not None
         st = centre.strategies
         self.keyed = (
@@ -431,24 +433,38 @@ class _Centre:
         self.n_waiting[c] += 1
         if self.has_patience[c]:  # sync: abandonment; async: chasing (if a chaser channel)
             if self.is_async[c]:  # hours away: parked in the calendar
-                self.calendar.at(self.env._now + self.patience[i], i, self._cb_tolerance)
+                self.calendar.at(self.env._now + self.patience[i], i, self._cb_tolerance, i)
             else:
                 At(self.env, self.patience[i], i, self._cb_patience)
         if self.has_overflow[key]:
-            At(self.env, self.overflow_s, i, self._on_overflow)
+            watch = self.overflow_watch[key]
+            watch.append((self.env._now + self.overflow_s, i))
+            if len(watch) == 1:  # no timer pending for this queue
+                At(self.env, self.overflow_s, key, self._on_overflow)
 
     def _on_overflow(self, event: At) -> None:
-        i = event._value
-        if self.state[i] != _WAITING:
-            return
-        c = self.channel[i]
-        key = c * self.n_in + self.intent[i]
-        a = self._find_agent(self.secondary_pools[key], c)
-        if a >= 0:
-            self.n_waiting[c] -= 1
-            self._start(i, a, self.env._now)
-        else:
-            self.oqueue[key].append(i)  # secondary pools now see it too
+        """The oldest waiting contact of a queue reaches the overflow delay: secondary pools may
+        take it now; then the timer moves on to the next contact still waiting."""
+        key = event._value
+        watch = self.overflow_watch[key]
+        now = self.env._now
+        state = self.state
+        while watch:
+            due, i = watch[0]
+            if state[i] != _WAITING:
+                watch.popleft()  # answered or abandoned first: never overflows
+                continue
+            if due > now:
+                at_time(self.env, due, key, self._on_overflow)
+                return
+            watch.popleft()
+            c = self.channel[i]
+            a = self._find_agent(self.secondary_pools[key], c)
+            if a >= 0:
+                self.n_waiting[c] -= 1
+                self._start(i, a, now)
+            else:
+                self.oqueue[key].append(i)  # secondary pools now see it too
 
     def _on_service_end(self, event: At) -> None:
         i, a = event._value
@@ -563,7 +579,7 @@ class _Centre:
         """Contact ``i``'s keyed uniform for ``field`` (see _CustomerDraws)."""
         k = self.slot[i]
         if k <= _SLOTS:
-            return float(self.keyed.u(field)[self.customer[i], k])  # type: ignore[union-attr]
+            return self.keyed.u[field].item(self.customer[i], k)  # type: ignore[union-attr]
         return self._u()
 
     def _follow_up(self, i: int, kind: int) -> None:
@@ -573,17 +589,19 @@ class _Centre:
         plain = self._retry_delay if retry else self._repeat_delay
         if plain is None:
             return
-        u = self._uk(i, _U_SWITCH)
+        k = self.slot[i]
+        if k <= _SLOTS:
+            kd = self.keyed
+            cust = self.customer[i]
+            u = kd.u[_U_SWITCH].item(cust, k)  # type: ignore[union-attr]
+            delay = kd.delay[retry].item(cust, k)  # type: ignore[union-attr]
+        else:
+            u = self._u()
+            delay = plain()
         row = (self.retry_cdf if retry else self.repeat_cdf)[self.channel[i]]
         to = 0
-        while to < len(row) - 1 and u >= row[to]:
+        while u >= row[to] and to < len(row) - 1:
             to += 1
-        k = self.slot[i]
-        delay = (
-            float(self.keyed.delay(retry)[self.customer[i], k])  # type: ignore[union-attr]
-            if k <= _SLOTS
-            else plain()
-        )
         self._come_back(to, i, kind, delay)
 
     def _come_back(self, c: int, i: int, kind: int, delay_s: float) -> None:
@@ -593,7 +611,7 @@ class _Centre:
         no arrivals planned (outside opening hours) comes in the next open interval instead, at
         the same offset within the interval; after the horizon it never arrives.
         """
-        dt = self.centre.interval_s
+        dt = self.interval_s
         t = self.env._now + delay_s
         k = int(t // dt)
         if k >= self.n_intervals:
@@ -605,7 +623,10 @@ class _Centre:
             t = k_open * dt + (t - k * dt)
         now = self.env._now
         self.calendar.at(
-            now + (t - now), (c, self.intent[i], self.customer[i], kind, i), self._on_follow_up
+            now + (t - now),
+            (c, self.intent[i], self.customer[i], kind, i),
+            self._on_follow_up,
+            i if kind == ContactKind.CHASER else -1,  # a chaser is void once i is answered
         )
 
     def _on_follow_up(self, event: At) -> None:
@@ -633,10 +654,10 @@ class _Centre:
         self.slot.append(min(k, 255))
         kd = self.keyed
         if k <= _SLOTS and kd is not None:
-            self.handle.append(float(kd.handle(c)[cust, k - 1]))
-            pat = kd.patience(c)
-            self.patience.append(float(pat[cust, k - 1]) if pat is not None else float("inf"))
-            self.resolve_u.append(float(kd.u(_U_RESOLVE)[cust, k]))
+            self.handle.append(kd.handle[c].item(cust, k - 1))
+            pat = kd.patience[c]
+            self.patience.append(pat.item(cust, k - 1) if pat is not None else float("inf"))
+            self.resolve_u.append(kd.u[_U_RESOLVE].item(cust, k))
         else:
             self.handle.append(self._new_handle[c]())
             pat = self._new_patience[c]
@@ -721,7 +742,7 @@ class _Centre:
             return False
         self.cb[i] = 1
         self.cbq[key].append(i)
-        self.calendar.at(self.env._now + self.cb_deadline, i, self._on_cb_deadline)
+        self.calendar.at(self.env._now + self.cb_deadline, i, self._on_cb_deadline, i)
         return True
 
     def _on_cb_deadline(self, event: At) -> None:

@@ -71,6 +71,11 @@ class Calendar:
     boundary calls ``on_interval(k)`` first, then moves bucket ``k`` onto the heap in the order
     its timers were set (ties at one instant keep their order, as on the heap). Timers at or
     after the horizon never run and are dropped.
+
+    A timer that only matters while a contact waits (``waiting=i``: an async customer's
+    tolerance, a callback deadline, a chaser) is dropped when its interval starts if the
+    contact no longer waits (``state[i] != waiting_code``): its callback would do nothing.
+    Most e-mails are answered long before their customer would chase them.
     """
 
     def __init__(
@@ -79,27 +84,31 @@ class Calendar:
         interval_s: float,
         n_intervals: int,
         on_interval: Callable[[int], None],
+        state: bytearray,
+        waiting_code: int,
     ) -> None:
         self.env = env
+        self.state = state
+        self.waiting_code = waiting_code
         self.interval_s = interval_s
         self.n_intervals = n_intervals
         self.on_interval = on_interval
         self.k = 0  # the interval now running
         self.window_end = interval_s  # timers before this go straight onto the heap
-        self._buckets: list[list[tuple[float, Any, Any]]] = [[] for _ in range(n_intervals)]
+        self._buckets: list[list[tuple[float, Any, Any, int]]] = [[] for _ in range(n_intervals)]
 
     def start(self) -> None:
         """Schedule the first tick (interval 0 at time 0); call before anything else runs."""
         at_time(self.env, 0.0, 0, self._tick)
 
-    def at(self, t: float, value: Any, callback: Any) -> None:
+    def at(self, t: float, value: Any, callback: Any, waiting: int = -1) -> None:
         if t < self.window_end:
             at_time(self.env, t, value, callback)
             return
         # Not before the next interval, even if rounding puts t // interval_s one lower.
         k = max(int(t // self.interval_s), self.k + 1)
         if k < self.n_intervals:
-            self._buckets[k].append((t, value, callback))
+            self._buckets[k].append((t, value, callback, waiting))
 
     def _tick(self, event: At) -> None:
         k = event._value
@@ -110,9 +119,11 @@ class Calendar:
         bucket = self._buckets[k]
         if bucket:
             now = env._now
-            for t, value, callback in bucket:
-                # max: k * interval_s may round above a timer's own time by one bit.
-                at_time(env, t if t >= now else now, value, callback)
+            state, waiting_code = self.state, self.waiting_code
+            for t, value, callback, waiting in bucket:
+                if waiting < 0 or state[waiting] == waiting_code:
+                    # max: k * interval_s may round above a timer's own time by one bit.
+                    at_time(env, t if t >= now else now, value, callback)
             self._buckets[k] = []
         if k + 1 < self.n_intervals:
             at_time(env, self.window_end, k + 1, self._tick)
