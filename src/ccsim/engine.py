@@ -41,10 +41,18 @@ _CONTAINED = int(Outcome.CONTAINED)
 _PREVENTED = int(Outcome.PREVENTED)
 _IN_BOT = int(Outcome.IN_BOT)
 _SWITCHED = int(Outcome.SWITCHED)
+# Plain ints on the hot path: an IntEnum member lookup costs a class attribute access each time.
+_RETRY = int(ContactKind.RETRY)
+_REPEAT = int(ContactKind.REPEAT)
+_CHASER = int(ContactKind.CHASER)
+_BOT_SWITCH = int(ContactKind.BOT_SWITCH)
 # Contacts that meet the chatbot first (when it fronts their channel and intent); chasers,
 # outbound calls and customers already bounced by the bot go straight to the agents.
-_VIA_BOT = (ContactKind.NEW, ContactKind.RETRY, ContactKind.REPEAT, ContactKind.REPLY)
+_VIA_BOT = frozenset(
+    int(k) for k in (ContactKind.NEW, ContactKind.RETRY, ContactKind.REPEAT, ContactKind.REPLY)
+)
 _CHUNK = 4096
+_INF = float("inf")
 
 
 def _uniform(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -315,6 +323,7 @@ class _Centre:
         self.calendar = Calendar(
             self.env, centre.interval_s, centre.n_intervals, self._on_interval, self.state, _WAITING
         )
+        self._calendar_at = self.calendar.at
         follow_ups = self._retry_delay is not None or self.has_repeats or self.chaser is not None
         st = centre.strategies
         self.keyed = (
@@ -433,7 +442,7 @@ class _Centre:
         self.n_waiting[c] += 1
         if self.has_patience[c]:  # sync: abandonment; async: chasing (if a chaser channel)
             if self.is_async[c]:  # hours away: parked in the calendar
-                self.calendar.at(self.env._now + self.patience[i], i, self._cb_tolerance, i)
+                self._calendar_at(self.env._now + self.patience[i], i, self._cb_tolerance, i)
             else:
                 At(self.env, self.patience[i], i, self._cb_patience)
         if self.has_overflow[key]:
@@ -477,7 +486,7 @@ class _Centre:
                 not self.ctx[i]
                 or self.resolve_u[i] >= 1.0 - (1.0 - self.fcr[self.intent[i]]) * self.ctx_repeat
             ):
-                self._follow_up(i, ContactKind.REPEAT)
+                self._follow_up(i, _REPEAT)
         p = self.agent_pool[a]
         k = self.n_active[a] - 1
         self.n_active[a] = k
@@ -567,13 +576,13 @@ class _Centre:
         c = self.channel[i]
         self.n_waiting[c] -= 1
         if self._retry_delay is not None and self._uk(i, _U_RETRY) < self.retry_prob[c]:
-            self._follow_up(i, ContactKind.RETRY)
+            self._follow_up(i, _RETRY)
 
     def _on_tolerance(self, event: At) -> None:
         """An async customer still unanswered after their tolerance chases on the chaser channel."""
         i = event._value
         if self.state[i] == _WAITING and self.chaser is not None:
-            self._come_back(self.chaser, i, ContactKind.CHASER, 0.0)
+            self._come_back(self.chaser, i, _CHASER, 0.0)
 
     def _uk(self, i: int, field: int) -> float:
         """Contact ``i``'s keyed uniform for ``field`` (see _CustomerDraws)."""
@@ -585,7 +594,7 @@ class _Centre:
     def _follow_up(self, i: int, kind: int) -> None:
         """A retry (after abandonment) or repeat (unresolved) of contact ``i``: which channel
         and when come from ``i``'s keyed draws."""
-        retry = kind == ContactKind.RETRY
+        retry = kind == _RETRY
         plain = self._retry_delay if retry else self._repeat_delay
         if plain is None:
             return
@@ -612,29 +621,25 @@ class _Centre:
         the same offset within the interval; after the horizon it never arrives.
         """
         dt = self.interval_s
-        t = self.env._now + delay_s
+        now = self.env._now
+        t = now + delay_s
         k = int(t // dt)
         if k >= self.n_intervals:
             return
         k_open = self.next_open[c][k]
-        if k_open >= self.n_intervals:
-            return
         if k_open != k:
-            t = k_open * dt + (t - k * dt)
-        now = self.env._now
-        self.calendar.at(
-            now + (t - now),
-            (c, self.intent[i], self.customer[i], kind, i),
-            self._on_follow_up,
-            i if kind == ContactKind.CHASER else -1,  # a chaser is void once i is answered
-        )
+            if k_open >= self.n_intervals:
+                return
+            t = now + (k_open * dt + (t - k * dt) - now)  # the float a relative timer would give
+        # A chaser is void once contact i is answered.
+        self._calendar_at(t, (c, kind, i), self._on_follow_up, i if kind == _CHASER else -1)
 
     def _on_follow_up(self, event: At) -> None:
-        c, j, cust, kind, origin = event._value
-        if kind == ContactKind.CHASER and self.state[origin] != _WAITING:
+        c, kind, origin = event._value
+        if kind == _CHASER and self.state[origin] != _WAITING:
             return  # answered while the chaser waited for the line to open: no need to chase
         came_from = self.channel[origin]
-        i = self._create(c, j, cust, kind)
+        i = self._create(c, self.intent[origin], self.customer[origin], kind)
         if c != came_from and self.ctx_share and self._uk(i, _U_CTX) < self.ctx_share:
             self.ctx[i] = 1  # a channel switch that keeps the customer's history
             self.handle[i] *= self.ctx_handle
@@ -651,17 +656,17 @@ class _Centre:
         self.customer.append(cust)
         k = self.n_follow[cust] + 1  # this customer's k-th follow-up
         self.n_follow[cust] = k
-        self.slot.append(min(k, 255))
+        self.slot.append(k if k < 255 else 255)
         kd = self.keyed
         if k <= _SLOTS and kd is not None:
             self.handle.append(kd.handle[c].item(cust, k - 1))
             pat = kd.patience[c]
-            self.patience.append(pat.item(cust, k - 1) if pat is not None else float("inf"))
+            self.patience.append(_INF if pat is None else pat.item(cust, k - 1))
             self.resolve_u.append(kd.u[_U_RESOLVE].item(cust, k))
         else:
             self.handle.append(self._new_handle[c]())
             pat = self._new_patience[c]
-            self.patience.append(pat() if pat is not None else float("inf"))
+            self.patience.append(pat() if pat is not None else _INF)
             self.resolve_u.append(self._new_u())
         self.answer.append(0.0)
         self.end.append(0.0)
@@ -727,7 +732,7 @@ class _Centre:
             return
         self.state[i] = _SWITCHED  # the customer leaves the bot for another channel
         self.end[i] = now
-        j = self._create(to, self.intent[i], self.customer[i], ContactKind.BOT_SWITCH)
+        j = self._create(to, self.intent[i], self.customer[i], _BOT_SWITCH)
         self.handle[j] *= factor
         self.ctx[j] = with_ctx
         self._to_agents(j, now)
@@ -742,7 +747,7 @@ class _Centre:
             return False
         self.cb[i] = 1
         self.cbq[key].append(i)
-        self.calendar.at(self.env._now + self.cb_deadline, i, self._on_cb_deadline, i)
+        self._calendar_at(self.env._now + self.cb_deadline, i, self._on_cb_deadline, i)
         return True
 
     def _on_cb_deadline(self, event: At) -> None:

@@ -105,8 +105,9 @@ class Calendar:
         if t < self.window_end:
             at_time(self.env, t, value, callback)
             return
-        # Not before the next interval, even if rounding puts t // interval_s one lower.
-        k = max(int(t // self.interval_s), self.k + 1)
+        k = int(t // self.interval_s)
+        if k <= self.k:  # rounding put t // interval_s one lower: not before the next interval
+            k = self.k + 1
         if k < self.n_intervals:
             self._buckets[k].append((t, value, callback, waiting))
 
