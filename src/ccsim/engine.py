@@ -446,10 +446,14 @@ class _Centre:
             else:
                 At(self.env, self.patience[i], i, self._cb_patience)
         if self.has_overflow[key]:
-            watch = self.overflow_watch[key]
-            watch.append((self.env._now + self.overflow_s, i))
-            if len(watch) == 1:  # no timer pending for this queue
-                At(self.env, self.overflow_s, key, self._on_overflow)
+            self._watch_overflow(i, key)
+
+    def _watch_overflow(self, i: int, key: int) -> None:
+        """Contact ``i`` joins queue ``key`` and may overflow to secondary pools later."""
+        watch = self.overflow_watch[key]
+        watch.append((self.env._now + self.overflow_s, i))
+        if len(watch) == 1:  # no timer pending for this queue
+            At(self.env, self.overflow_s, key, self._on_overflow)
 
     def _on_overflow(self, event: At) -> None:
         """The oldest waiting contact of a queue reaches the overflow delay: secondary pools may
@@ -467,13 +471,17 @@ class _Centre:
                 at_time(self.env, due, key, self._on_overflow)
                 return
             watch.popleft()
-            c = self.channel[i]
-            a = self._find_agent(self.secondary_pools[key], c)
-            if a >= 0:
-                self.n_waiting[c] -= 1
-                self._start(i, a, now)
-            else:
-                self.oqueue[key].append(i)  # secondary pools now see it too
+            self._overflow(i, key, now)
+
+    def _overflow(self, i: int, key: int, now: float) -> None:
+        """Waiting contact ``i`` of queue ``key`` is past the overflow delay."""
+        c = self.channel[i]
+        a = self._find_agent(self.secondary_pools[key], c)
+        if a >= 0:
+            self.n_waiting[c] -= 1
+            self._start(i, a, now)
+        else:
+            self.oqueue[key].append(i)  # secondary pools now see it too
 
     def _on_service_end(self, event: At) -> None:
         i, a = event._value

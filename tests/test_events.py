@@ -1,0 +1,185 @@
+"""Scheduling (ccsim.events): the calendar's timers run at their own times, in order, and are
+dropped only when they could change nothing; and the engine's shortcuts (the calendar, one
+overflow timer per queue) give exactly the records of plain per-contact timers."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+import pytest
+import simpy
+from hypothesis import HealthCheck, given, settings
+
+from ccsim.arrivals import sample_customers
+from ccsim.engine import _Centre, simulate
+from ccsim.events import At, Calendar, at_time, run_until
+from ccsim.model import Centre
+from ccsim.records import ContactRecords
+from ccsim.rng import RandomStreams
+from test_multichannel import centres
+
+WAITING = 0
+
+
+def calendar(interval_s: float, n: int, state: bytearray | None = None):
+    env = simpy.Environment()
+    log: list[tuple[float, Any]] = []
+    cal = Calendar(
+        env,
+        interval_s,
+        n,
+        lambda k: log.append((env.now, ("interval", k))),
+        state or bytearray(),
+        0,
+    )
+    cal.start()
+    return env, cal, log
+
+
+def test_timers_run_at_their_own_times_in_order():
+    env, cal, log = calendar(10.0, 5, bytearray(3))
+    fire = lambda event: log.append((env.now, event._value))  # noqa: E731
+    rng = np.random.default_rng(3)
+    times = rng.uniform(0.0, 60.0, 200).tolist() + [25.0, 25.0, 49.99999999999999]
+    # Set at time 0 (interval 0), some at once, most parked for later intervals.
+    for n, t in enumerate(times):
+        cal.at(t, n, fire)
+    run_until(env, 50.0)
+    fired = [(t, v) for t, v in log if not isinstance(v, tuple)]
+    expected = sorted((t, n) for n, t in enumerate(times) if t < 50.0)
+    assert fired == expected  # exact times; ties (25.0) in the order they were set
+    # Each interval starts with its tick, before any timer of that interval.
+    ticks = [(t, v[1]) for t, v in log if isinstance(v, tuple)]
+    assert ticks == [(0.0, 0), (10.0, 1), (20.0, 2), (30.0, 3), (40.0, 4)]
+    for t, v in log:
+        if not isinstance(v, tuple):
+            k = int(t // 10.0)
+            assert log.index((k * 10.0, ("interval", k))) < log.index((t, v))
+
+
+def test_timers_set_later_and_beyond_the_horizon():
+    env, cal, log = calendar(10.0, 3)
+    fire = lambda event: log.append((env.now, event._value))  # noqa: E731
+
+    def later(event: At) -> None:  # at 15: one timer in this interval, one in the next
+        cal.at(17.0, "same interval", fire)
+        cal.at(29.5, "next interval", fire)
+        cal.at(30.0, "at the horizon", fire)
+        cal.at(1e9, "far beyond", fire)
+
+    at_time(env, 15.0, None, later)
+    run_until(env, 30.0)
+    assert [(t, v) for t, v in log if isinstance(v, str)] == [
+        (17.0, "same interval"),
+        (29.5, "next interval"),
+    ]
+
+
+def test_timers_of_contacts_no_longer_waiting_are_dropped():
+    state = bytearray(4)  # contacts 0-3, all waiting
+    env, cal, log = calendar(10.0, 4, state)
+    fire = lambda event: log.append((env.now, event._value))  # noqa: E731
+    for i in range(4):
+        cal.at(25.0 + i, i, fire, waiting=i)
+    cal.at(26.5, "plain", fire)
+
+    def answer(event: At) -> None:
+        state[event._value] = 2  # answered: its timer would do nothing
+
+    at_time(env, 5.0, 0, answer)  # before its interval starts: the timer is dropped
+    at_time(env, 22.0, 1, answer)  # after it reached the heap: it fires (and would do nothing)
+    run_until(env, 40.0)
+    assert [v for _, v in log if not isinstance(v, tuple)] == [1, "plain", 2, 3]
+
+
+def test_rounding_never_parks_a_timer_in_a_started_interval():
+    """k * interval_s may round below t while t // interval_s rounds down to k - 1."""
+    dt = 0.1
+    k = next(k for k in range(1, 10_000) if int(((k * dt) // dt)) < k)
+    env, cal, log = calendar(dt, k + 2)
+    t = k * dt
+    fire = lambda event: log.append((env.now, event._value))  # noqa: E731
+
+    def set_it(event: At) -> None:
+        assert cal.window_end == t and int(t // dt) == k - 1
+        cal.at(t, "edge", fire)
+
+    at_time(env, (k - 1) * dt + dt / 2, None, set_it)
+    run_until(env, (k + 2) * dt)
+    assert [(tt, v) for tt, v in log if v == "edge"] == [(t, "edge")]
+
+
+# ------------------------------------------------------------------ the engine's shortcuts
+
+
+class PlainTimers(_Centre):
+    """The engine without its shortcuts: every timer straight onto SimPy's heap, one overflow
+    timer per queued contact (as before the calendar and the overflow watch)."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self._calendar_at = lambda t, value, cb, waiting=-1: at_time(self.env, t, value, cb)
+
+    def _watch_overflow(self, i: int, key: int) -> None:
+        At(self.env, self.overflow_s, i, self._contact_overflow)
+
+    def _contact_overflow(self, event: At) -> None:
+        i = event._value
+        if self.state[i] == WAITING:
+            self._overflow(i, self.channel[i] * self.n_in + self.intent[i], self.env._now)
+
+
+def assert_same_records(centre: Centre, seed: int) -> ContactRecords:
+    runs = []
+    for engine in (None, PlainTimers):
+        streams = RandomStreams(seed)
+        customers = sample_customers(centre, streams)
+        runs.append(
+            simulate(centre, customers, streams)
+            if engine is None
+            else engine(centre, customers, streams).run()
+        )
+    fast, plain = runs
+    for f in dataclasses.fields(ContactRecords):
+        a, b = getattr(fast, f.name), getattr(plain, f.name)
+        if isinstance(a, np.ndarray):
+            assert a.tobytes() == b.tobytes(), f.name
+    return fast
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(case=centres())
+def test_shortcuts_change_no_record_on_random_centres(case):
+    centre, seed = case
+    assert_same_records(centre, seed)
+
+
+@pytest.mark.parametrize("strategies", [[], ["chatbot", "callbacks", "context", "fcr"]])
+def test_shortcuts_change_no_record_on_the_default_week(strategies):
+    from hydra import compose, initialize_config_module
+    from hydra.core.global_hydra import GlobalHydra
+
+    from ccsim.job import validate_config
+    from ccsim.schema import register_configs
+
+    register_configs()
+    GlobalHydra.instance().clear()
+    with initialize_config_module(config_module="ccsim.conf", version_base="1.3"):
+        cfg = compose(
+            config_name="config",
+            overrides=[
+                "scenario=default_week",
+                "centre.horizon_days=3",
+                f"strategy=[{','.join(strategies)}]",
+            ],
+        )
+    GlobalHydra.instance().clear()
+    rec = assert_same_records(validate_config(cfg).centre, 4)
+    assert len(rec) > 10_000
