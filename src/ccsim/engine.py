@@ -7,7 +7,9 @@ callback each, keeps the engine within ~2.5x of a hand-written heapq loop while 
 the clock and the event queue (``ccsim.events``: ``run_until`` steps SimPy's heap in one loop,
 ``At`` is a Timeout stripped to what stepping needs). Timers due in a later interval (repeat
 contacts, async tolerance, callback deadlines) wait in a ``Calendar`` off the heap; a tick at
-each interval boundary changes staffing and moves the interval's timers onto the heap.
+each interval boundary changes staffing and moves the interval's timers onto the heap. Each
+queue with secondary pools has one overflow timer, for its oldest waiting contact. These
+shortcuts change no record (``tests/test_events.py`` runs the engine with plain timers too).
 
 Contacts are integers (their creation index); their attributes and fate live in compact
 columns (``array``/``bytearray``), turned into numpy arrays at the end. Customers created during
