@@ -30,6 +30,8 @@ __all__ = [
 ]
 
 WAITING = 0  # Outcome.WAITING
+_INF = float("inf")
+_WORST = 1 << 30  # worse than any rank
 ELSEWHERE = -2  # contact_for: better work waits on another channel than the open one
 
 
@@ -126,13 +128,15 @@ class SkillsPriorityRouter(Router):
             return -1
         best_q: deque[int] | None = None
         best_key = -1
-        best_t = 0.0
-        best_rank = 0
+        best_t = _INF
+        best_rank = _WORST
         arrival = self.arrival  # when each contact joined the queue
         deferred = self.deferred_keys[p]
         # Deferred work (workload shifting) only while enough colleagues stay idle.
         skip = deferred if deferred and len(self.idle[p]) < self.deferred_min_idle[p] else None
         for q, key, rank in compress(queues, self.pool_deques[p]):  # the non-empty queues
+            if rank > best_rank:
+                break  # queues are sorted by rank: nothing better below
             if skip is not None and key in skip:
                 continue
             while state[q[0]] != WAITING:
@@ -140,10 +144,8 @@ class SkillsPriorityRouter(Router):
                 if not q:
                     break
             else:
-                if best_q is not None and rank > best_rank:
-                    break  # queues are sorted by rank: nothing better below
                 t = arrival[q[0]]
-                if best_q is None or t < best_t:
+                if t < best_t:  # the longest wait among queues of the best rank
                     best_q, best_key, best_t, best_rank = q, key, t, rank
         if best_q is None:
             return -1
