@@ -123,7 +123,7 @@ class Calendar:
             state, waiting_code = self.state, self.waiting_code
             for t, value, callback, waiting in bucket:
                 if waiting < 0 or state[waiting] == waiting_code:
-                    # max: k * interval_s may round above a timer's own time by one bit.
+                    # Not before now: k * interval_s may round above a timer's own time by a bit.
                     at_time(env, t if t >= now else now, value, callback)
             self._buckets[k] = []
         if k + 1 < self.n_intervals:
