@@ -85,7 +85,6 @@ class _Draws:
 
 # A contact's keyed uniforms (see _CustomerDraws), by purpose.
 _U_RETRY, _U_SWITCH, _U_RESOLVE, _U_CTX, _U_BOT_CONTAIN, _U_BOT_CTX, _U_BOT_SWITCH, _U_CB = range(8)
-_N_U = 8
 _SLOTS = 2  # follow-ups per customer with keyed draws; later ones draw from plain streams
 
 
