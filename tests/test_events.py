@@ -1,6 +1,7 @@
 """Scheduling (ccsim.events): the calendar's timers run at their own times, in order, and are
 dropped only when they could change nothing; and the engine's shortcuts (the calendar, one
-overflow timer per queue) give exactly the records of plain per-contact timers."""
+overflow timer per queue, the priority router's rank deques) give exactly the records of plain
+per-contact timers and a router that compares every queue's head."""
 
 from __future__ import annotations
 
@@ -18,9 +19,8 @@ from ccsim.events import At, Calendar, at_time, run_until
 from ccsim.model import Centre
 from ccsim.records import ContactRecords
 from ccsim.rng import RandomStreams
+from ccsim.routing import ELSEWHERE, WAITING, FifoRouter, SkillsPriorityRouter
 from test_multichannel import centres
-
-WAITING = 0
 
 
 def calendar(interval_s: float, n: int, state: bytearray | None = None):
@@ -131,16 +131,52 @@ class PlainTimers(_Centre):
             self._overflow(i, self.channel[i] * self.n_in + self.intent[i], self.env._now)
 
 
+class ScanPriorityRouter(FifoRouter):
+    """Priority routing without its rank deques: a free agent compares the heads of every
+    per-key queue it serves by rank, then by the time each contact joined (as before)."""
+
+    def __init__(self, engine: Any) -> None:
+        super().__init__(engine)
+        self._rank = []
+        for queues in engine.pool_queues:
+            ranks = sorted({rank for _, _, rank in queues}, reverse=True)
+            self._rank.append([ranks.index(rank) for _, _, rank in queues])
+
+    def contact_for(self, agent: int, open_channel: int | None) -> int:
+        p = self.agent_pool[agent]
+        best_q, best_key, best_t, best_rank = None, -1, float("inf"), 1 << 30
+        skip = self.deferred_keys[p] if len(self.idle[p]) < self.deferred_min_idle[p] else ()
+        for (q, key), rank in zip(self._entries[p], self._rank[p], strict=True):
+            if rank > best_rank:
+                break  # sorted by rank: nothing better below
+            if key in skip:
+                continue
+            while q and self.state[q[0]] != WAITING:
+                q.popleft()
+            if q and self.arrival[q[0]] < best_t:
+                best_q, best_key, best_t, best_rank = q, key, self.arrival[q[0]], rank
+        if best_q is None:
+            return -1
+        if open_channel is not None and best_key // self.n_in != open_channel:
+            return ELSEWHERE
+        return best_q.popleft()
+
+
 def assert_same_records(centre: Centre, seed: int) -> ContactRecords:
+    """The engine as it runs, and with plain timers and the plain priority router."""
     runs = []
+    plain_centre = (
+        dataclasses.replace(centre, router=ScanPriorityRouter)
+        if centre.router is SkillsPriorityRouter
+        else centre
+    )
     for engine in (None, PlainTimers):
         streams = RandomStreams(seed)
-        customers = sample_customers(centre, streams)
-        runs.append(
-            simulate(centre, customers, streams)
-            if engine is None
-            else engine(centre, customers, streams).run()
-        )
+        if engine is None:
+            runs.append(simulate(centre, sample_customers(centre, streams), streams))
+        else:
+            customers = sample_customers(plain_centre, streams)
+            runs.append(engine(plain_centre, customers, streams).run())
     fast, plain = runs
     for f in dataclasses.fields(ContactRecords):
         a, b = getattr(fast, f.name), getattr(plain, f.name)
@@ -161,7 +197,9 @@ def test_shortcuts_change_no_record_on_random_centres(case):
     assert_same_records(centre, seed)
 
 
-@pytest.mark.parametrize("strategies", [[], ["chatbot", "callbacks", "context", "fcr"]])
+@pytest.mark.parametrize(
+    "strategies", [[], ["chatbot", "callbacks", "context", "fcr", "workload_shifting"]]
+)
 def test_shortcuts_change_no_record_on_the_default_week(strategies):
     from hydra import compose, initialize_config_module
     from hydra.core.global_hydra import GlobalHydra

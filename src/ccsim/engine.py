@@ -204,6 +204,7 @@ class _Centre:
         self.n_ch, self.n_in = n_ch, n_in
         qkey = [[c * n_in + j for j in range(n_in)] for c in range(n_ch)]
         # Queues per (channel, intent): primary, and overflow (contacts past the overflow delay).
+        # The router may keep its own instead (Router.queues): the engine appends where it says.
         self.queue: list[deque[int]] = [deque() for _ in range(n_ch * n_in)]
         self.oqueue: list[deque[int]] = [deque() for _ in range(n_ch * n_in)]
         self.n_waiting = [0] * n_ch
@@ -338,6 +339,7 @@ class _Centre:
         self.router = centre.router(self)
         self._find_agent = self.router.agent_for
         self._next_contact = self.router.contact_for
+        self.queue, self.oqueue = self.router.queues()  # where waiting contacts go
 
     def _init_strategies(self, centre: Centre, streams: RandomStreams) -> None:
         st = centre.strategies

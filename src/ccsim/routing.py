@@ -5,9 +5,16 @@ state: ``idle[p]`` (deque of idle agents of pool p, longest idle first), ``parti
 (agents of pool p with spare concurrency on channel c), ``pool_queues[p]`` (the queues pool p
 serves: ``(deque of contact ids, queue key = channel * n_intents + intent, rank)``, best rank
 first), ``state`` (contact outcome codes; 0 = waiting), ``queued`` (when each contact joined
-the queue), ``agent_pool``, ``idle_since``, ``conc`` (concurrency per channel), ``n_in``
-(number of intents), ``deferred_keys[p]`` and ``deferred_min_idle[p]`` (work pool p takes only
-while that many colleagues stay idle: workload shifting).
+the queue), ``channel`` (each contact's channel), ``agent_pool``, ``idle_since``, ``conc``
+(concurrency per channel), ``n_in`` (number of intents), ``deferred_keys[p]`` and
+``deferred_min_idle[p]`` (work pool p takes only while that many colleagues stay idle:
+workload shifting).
+
+The engine appends a contact that must wait to ``queue[key]``, and to ``oqueue[key]`` once it
+is past the overflow delay (secondary pools serve those); ``pool_queues`` lists these deques.
+A policy may keep its own queues instead: :meth:`Router.queues` tells the engine where to
+append. Contacts answered elsewhere or abandoned stay in the deques: a policy skips contacts
+whose ``state`` is not waiting.
 
 Choose one with ``centre.routing``: a name from :data:`ROUTERS` or ``package.module:Class`` for
 your own subclass of :class:`Router`.
@@ -41,6 +48,12 @@ class Router:
     def __init__(self, engine: Any) -> None:
         self.engine = engine
 
+    def queues(self) -> tuple[list[Any], list[Any]]:
+        """Where the engine appends waiting contacts: ``(waiting[key], overflowed[key])``, per
+        queue key, objects with ``append(contact)``. By default the engine's own per-key
+        deques, those ``pool_queues`` lists."""
+        return self.engine.queue, self.engine.oqueue
+
     def agent_for(self, pools: list[int], channel: int) -> int:
         """An agent of ``pools`` to take an arriving contact of ``channel`` now, or -1 (queue).
         The agent must be removed from ``idle`` if taken from there."""
@@ -52,14 +65,8 @@ class Router:
         raise NotImplementedError
 
 
-class SkillsPriorityRouter(Router):
-    """Skills-based routing: longest-idle agent first; a free agent takes the best waiting
-    contact by channel priority, intent priority, own skill before overflow, then longest wait.
-
-    An agent with contacts open on a channel (chats) only adds more of the same; if the best
-    waiting contact is on another channel, it drains its chats first (otherwise agents who
-    overflow into chat would never come back to their own queue).
-    """
+class _LongestIdle(Router):
+    """Longest-idle agent first; agents with a free concurrent slot after idle ones."""
 
     def __init__(self, engine: Any) -> None:
         super().__init__(engine)
@@ -68,25 +75,7 @@ class SkillsPriorityRouter(Router):
         self.idle, self.partial, self.conc = e.idle, e.partial, e.conc
         self.idle_since, self.agent_pool = e.idle_since, e.agent_pool
         self.deferred_keys, self.deferred_min_idle = e.deferred_keys, e.deferred_min_idle
-        self.pool_queues, self.state, self.arrival, self.n_in = (
-            e.pool_queues,
-            e.state,
-            e.queued,
-            e.n_in,
-        )
-        self._set_queues(self.pool_queues)
-
-    def _set_queues(self, pool_queues: list[list[tuple[deque[int], int, Any]]]) -> None:
-        self.pool_queues = pool_queues
-        # What contact_for loops over: (deque, key, rank as an int, 0 = best) per queue, and the
-        # deques alone in the same order: ``compress(entries, deques)`` skips the empty queues
-        # in C. Most of a pool's queues are empty most of the time, and testing each in Python
-        # dominated the cost of routing in a multi-skill centre; ints compare faster than tuples.
-        self._entries = []
-        for queues in pool_queues:
-            ranks = sorted({rank for _, _, rank in queues}, reverse=True)
-            self._entries.append([(q, key, ranks.index(rank)) for q, key, rank in queues])
-        self.pool_deques = [[q for q, _, _ in queues] for queues in pool_queues]
+        self.state, self.channel, self.n_in = e.state, e.channel, e.n_in
 
     def agent_for(self, pools: list[int], channel: int) -> int:
         if len(pools) == 1:  # the common case: one pool serves this queue
@@ -115,28 +104,121 @@ class SkillsPriorityRouter(Router):
                     return next(iter(part))
         return -1
 
+
+class _FanOut(list):  # type: ignore[type-arg]
+    """Appends a contact to several queues at once (a queue key that several pools serve)."""
+
+    def append(self, i: int) -> None:  # type: ignore[override]
+        for q in self:
+            q.append(i)
+
+
+class SkillsPriorityRouter(_LongestIdle):
+    """Skills-based routing: longest-idle agent first; a free agent takes the best waiting
+    contact by channel priority, intent priority, own skill before overflow, then longest wait.
+
+    An agent with contacts open on a channel (chats) only adds more of the same; if the best
+    waiting contact is on another channel, it drains its chats first (otherwise agents who
+    overflow into chat would never come back to their own queue).
+
+    Why its own queues? Each pool keeps one deque per rank, holding the contacts of all the
+    queue keys it serves at that rank in the order they joined. Contacts join in time order
+    (overflowed ones at a fixed delay after joining), so the head of the best non-empty rank
+    is the contact to take: no comparison of waiting times across the pool's queues, which
+    dominated routing in a multi-skill centre whose backlogs are never empty. A contact that
+    several pools serve sits in each of their deques until taken, then is skipped (``state``).
+    """
+
+    def __init__(self, engine: Any) -> None:
+        super().__init__(engine)
+        e = engine
+        n_keys = len(e.queue)
+        waiting: list[list[deque[int]]] = [[] for _ in range(n_keys)]
+        overflowed: list[list[deque[int]]] = [[] for _ in range(n_keys)]
+        # Per pool: its rank deques, best first, and the same without deferred work.
+        self._ranked: list[list[deque[int]]] = []
+        self._ranked_now: list[list[deque[int]]] = []
+        self._fifo: list[deque[int] | None] = []  # the pool's only deque, if that simple
+        for p, entries in enumerate(e.pool_queues):
+            by_rank: dict[Any, deque[int]] = {}
+            for q, key, rank in entries:  # best rank first
+                d = by_rank.setdefault(rank, deque())
+                (overflowed if q is e.oqueue[key] else waiting)[key].append(d)
+            deferred = {
+                id(by_rank[rank]) for q, key, rank in entries if key in self.deferred_keys[p]
+            }
+            ranked = list(by_rank.values())
+            self._ranked.append(ranked)
+            self._ranked_now.append([d for d in ranked if id(d) not in deferred])
+            self._fifo.append(ranked[0] if len(ranked) == 1 and not deferred else None)
+        self._queues = (
+            [_sink(sinks) for sinks in waiting],
+            [_sink(sinks) for sinks in overflowed],
+        )
+
+    def queues(self) -> tuple[list[Any], list[Any]]:
+        return self._queues
+
     def contact_for(self, agent: int, open_channel: int | None) -> int:
         p = self.agent_pool[agent]
-        queues = self._entries[p]
         state = self.state
-        if len(queues) == 1:  # a single-skill pool: plain FIFO
-            q = queues[0][0]
+        q = self._fifo[p]
+        if q is not None:  # one rank, no deferred work: plain FIFO
             while q:
                 i = q.popleft()
                 if state[i] == WAITING:
+                    if open_channel is not None and self.channel[i] != open_channel:
+                        q.appendleft(i)
+                        return ELSEWHERE
                     return i
             return -1
+        # Deferred work (workload shifting) only while enough colleagues stay idle.
+        if self.deferred_keys[p] and len(self.idle[p]) < self.deferred_min_idle[p]:
+            ranked = self._ranked_now[p]
+        else:
+            ranked = self._ranked[p]
+        for q in compress(ranked, ranked):  # the non-empty deques, best rank first
+            while state[q[0]] != WAITING:
+                q.popleft()  # answered elsewhere or abandoned: lazy removal
+                if not q:
+                    break
+            else:
+                if open_channel is not None and self.channel[q[0]] != open_channel:
+                    return ELSEWHERE
+                return q.popleft()
+        return -1
+
+
+def _sink(queues: list[deque[int]]) -> Any:
+    """What the engine appends to for one queue key: the one deque, or all of them."""
+    if len(queues) == 1:
+        return queues[0]
+    return _FanOut(queues) if queues else deque()  # a key no pool serves: contacts just wait
+
+
+class FifoRouter(_LongestIdle):
+    """Ignores priorities: a free agent takes the longest-waiting contact it is skilled for
+    (own skills and overflow alike). A baseline to compare priority routing against.
+
+    It compares the heads of the pool's per-key queues (``pool_queues``) by the time each
+    contact joined; an overflowed contact competes by that time, not by when it overflowed."""
+
+    def __init__(self, engine: Any) -> None:
+        super().__init__(engine)
+        self.arrival = engine.queued  # when each contact joined the queue
+        # The non-empty queues come from ``compress(entries, deques)``: skipped in C.
+        self._entries = [[(q, key) for q, key, _ in queues] for queues in engine.pool_queues]
+        self._deques = [[q for q, _, _ in queues] for queues in engine.pool_queues]
+
+    def contact_for(self, agent: int, open_channel: int | None) -> int:
+        p = self.agent_pool[agent]
+        state = self.state
         best_q: deque[int] | None = None
         best_key = -1
         best_t = _INF
-        best_rank = _WORST
-        arrival = self.arrival  # when each contact joined the queue
         deferred = self.deferred_keys[p]
-        # Deferred work (workload shifting) only while enough colleagues stay idle.
         skip = deferred if deferred and len(self.idle[p]) < self.deferred_min_idle[p] else None
-        for q, key, rank in compress(queues, self.pool_deques[p]):  # the non-empty queues
-            if rank > best_rank:
-                break  # queues are sorted by rank: nothing better below
+        for q, key in compress(self._entries[p], self._deques[p]):
             if skip is not None and key in skip:
                 continue
             while state[q[0]] != WAITING:
@@ -144,26 +226,14 @@ class SkillsPriorityRouter(Router):
                 if not q:
                     break
             else:
-                t = arrival[q[0]]
-                if t < best_t:  # the longest wait among queues of the best rank
-                    best_q, best_key, best_t, best_rank = q, key, t, rank
+                t = self.arrival[q[0]]
+                if t < best_t:
+                    best_q, best_key, best_t = q, key, t
         if best_q is None:
             return -1
         if open_channel is not None and best_key // self.n_in != open_channel:
             return ELSEWHERE
         return best_q.popleft()
-
-
-class FifoRouter(SkillsPriorityRouter):
-    """Ignores priorities: a free agent takes the longest-waiting contact it is skilled for
-    (own skills and overflow alike). A baseline to compare priority routing against."""
-
-    def __init__(self, engine: Any) -> None:
-        super().__init__(engine)
-        # Same queues, all of equal rank: the longest wait wins.
-        self._set_queues(
-            [[(q, key, (0, 0, 0)) for q, key, _ in queues] for queues in engine.pool_queues]
-        )
 
 
 ROUTERS: dict[str, type[Router]] = {
