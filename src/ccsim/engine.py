@@ -19,6 +19,7 @@ the run (retries, repeats, chasers) are appended as they arrive.
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_right
 from collections import deque
 from typing import Any
 
@@ -188,6 +189,13 @@ class _Centre:
         self.queued = array("d", self.arrival)  # joined the agents' queue (later after a bot)
         self.cb = bytearray(self.n_base)  # 1: accepted a callback
         self.ctx = bytearray(self.n_base)  # 1: arrived with context (omnichannel, bot handover)
+        self.slot = bytearray(self.n_base)  # which row of the customer's keyed draws
+        self.n, self.capacity = self.n_base, self.n_base  # contacts so far, room in the columns
+        self._columns: list[Any] = [
+            self.arrival, self.channel, self.intent, self.kind, self.customer, self.handle,
+            self.patience, self.resolve_u, self.answer, self.end, self.state, self.pool_of,
+            self.queued, self.cb, self.ctx, self.slot,
+        ]  # fmt: skip
         # -- static lookups --------------------------------------------------------------------
         self.conc = [ch.concurrency for ch in chans]
         self.conc_factor = [list(ch.concurrency_factors) for ch in chans]
@@ -286,8 +294,10 @@ class _Centre:
             if b.repeat_delay
             else None
         )
-        self.retry_cdf = np.cumsum(b.retry_switch, axis=1).tolist()
-        self.repeat_cdf = np.cumsum(b.repeat_switch, axis=1).tolist()
+        # Switch matrices as cumulative rows without their last entry: the channel a follow-up
+        # comes on is bisect_right(row, u) (the last channel takes whatever rounding leaves).
+        self.retry_cdf = np.cumsum(b.retry_switch, axis=1)[:, :-1].tolist()
+        self.repeat_cdf = np.cumsum(b.repeat_switch, axis=1)[:, :-1].tolist()
         self.has_repeats = any(f < 1.0 for f in self.fcr) and b.repeat_delay is not None
         # next_open[c][k]: the first interval >= k in which channel c expects arrivals.
         self.n_intervals = centre.n_intervals
@@ -320,6 +330,7 @@ class _Centre:
             self._cb_base_arrival = self._on_base_arrival_after_calls
         self._cb_patience = self._on_patience_expired
         self._cb_tolerance = self._on_tolerance
+        self._cb_follow_up = self._on_follow_up
         self._init_strategies(centre, streams)
         self.staffing = [pool.agents_on_phone.tolist() for pool in centre.pools]
         self.calendar = Calendar(
@@ -333,7 +344,6 @@ class _Centre:
             if follow_ups or st.chatbot or st.callbacks or st.context
             else None
         )
-        self.slot = bytearray(self.n_base)  # which row of the customer's keyed draws
         self.n_follow = array("i", bytes(4 * self.n_base))  # follow-ups per customer so far
         # Routing decisions belong to a pluggable policy (ccsim.routing); bound once for speed.
         self.router = centre.router(self)
@@ -593,7 +603,8 @@ class _Centre:
         """An async customer still unanswered after their tolerance chases on the chaser channel."""
         i = event._value
         if self.state[i] == _WAITING and self.chaser is not None:
-            self._come_back(self.chaser, i, _CHASER, 0.0)
+            now = self.env._now
+            self._come_back(self.chaser, i, _CHASER, now, int(now // self.interval_s))
 
     def _uk(self, i: int, field: int) -> float:
         """Contact ``i``'s keyed uniform for ``field`` (see _CustomerDraws)."""
@@ -603,8 +614,8 @@ class _Centre:
         return self._u()
 
     def _follow_up(self, i: int, kind: int) -> None:
-        """A retry (after abandonment) or repeat (unresolved) of contact ``i``: which channel
-        and when come from ``i``'s keyed draws."""
+        """A retry (after abandonment) or repeat (unresolved) of contact ``i``: when and on which
+        channel come from ``i``'s keyed draws. After the horizon it never arrives."""
         retry = kind == _RETRY
         plain = self._retry_delay if retry else self._repeat_delay
         if plain is None:
@@ -613,37 +624,37 @@ class _Centre:
         if k <= _SLOTS:
             kd = self.keyed
             cust = self.customer[i]
+            t = self.env._now + kd.delay[retry].item(cust, k)  # type: ignore[union-attr]
+            kt = int(t // self.interval_s)
+            if kt >= self.n_intervals:
+                return  # a keyed draw: the channel draw need not be read
             u = kd.u[_U_SWITCH].item(cust, k)  # type: ignore[union-attr]
-            delay = kd.delay[retry].item(cust, k)  # type: ignore[union-attr]
         else:
-            u = self._u()
-            delay = plain()
-        row = (self.retry_cdf if retry else self.repeat_cdf)[self.channel[i]]
-        to = 0
-        while u >= row[to] and to < len(row) - 1:
-            to += 1
-        self._come_back(to, i, kind, delay)
+            u = self._u()  # plain streams: drawn in this order whatever happens next
+            t = self.env._now + plain()
+            kt = int(t // self.interval_s)
+            if kt >= self.n_intervals:
+                return
+        to = bisect_right((self.retry_cdf if retry else self.repeat_cdf)[self.channel[i]], u)
+        self._come_back(to, i, kind, t, kt)
 
-    def _come_back(self, c: int, i: int, kind: int, delay_s: float) -> None:
-        """Customer of contact ``i`` contacts again on channel ``c`` after ``delay_s``.
+    def _come_back(self, c: int, i: int, kind: int, t: float, k: int) -> None:
+        """Customer of contact ``i`` contacts again on channel ``c`` at time ``t`` (in interval
+        ``k``, before the horizon).
 
         Customers do not call a closed line: a contact that would come while channel ``c`` has
         no arrivals planned (outside opening hours) comes in the next open interval instead, at
         the same offset within the interval; after the horizon it never arrives.
         """
-        dt = self.interval_s
-        now = self.env._now
-        t = now + delay_s
-        k = int(t // dt)
-        if k >= self.n_intervals:
-            return
         k_open = self.next_open[c][k]
         if k_open != k:
             if k_open >= self.n_intervals:
                 return
+            dt = self.interval_s
+            now = self.env._now
             t = now + (k_open * dt + (t - k * dt) - now)  # the float a relative timer would give
         # A chaser is void once contact i is answered.
-        self._calendar_at(t, (c, kind, i), self._on_follow_up, i if kind == _CHASER else -1)
+        self._calendar_at(t, (c, kind, i), self._cb_follow_up, i if kind == _CHASER else -1)
 
     def _on_follow_up(self, event: At) -> None:
         c, kind, origin = event._value
@@ -657,36 +668,47 @@ class _Centre:
         self._arrive(i, self.env._now)
 
     def _create(self, c: int, j: int, cust: int, kind: int) -> int:
-        """Append a contact (a follow-up of customer ``cust``) arriving now; returns its id."""
+        """A new contact (a follow-up of customer ``cust``) arriving now; returns its id.
+
+        Columns have room beyond the last contact (``_grow``), zero-filled: its answer, end,
+        pool, callback and context flags start at 0 and its state at waiting (0)."""
+        i = self.n
+        if i == self.capacity:
+            self._grow()
+        self.n = i + 1
         now = self.env._now
-        i = len(self.arrival)
-        self.arrival.append(now)
-        self.channel.append(c)
-        self.intent.append(j)
-        self.kind.append(kind)
-        self.customer.append(cust)
+        self.arrival[i] = now
+        self.queued[i] = now
+        self.channel[i] = c
+        self.intent[i] = j
+        self.kind[i] = kind
+        self.customer[i] = cust
         k = self.n_follow[cust] + 1  # this customer's k-th follow-up
         self.n_follow[cust] = k
-        self.slot.append(k if k < 255 else 255)
+        self.slot[i] = k if k < 255 else 255
         kd = self.keyed
         if k <= _SLOTS and kd is not None:
-            self.handle.append(kd.handle[c].item(cust, k - 1))
+            self.handle[i] = kd.handle[c].item(cust, k - 1)
             pat = kd.patience[c]
-            self.patience.append(_INF if pat is None else pat.item(cust, k - 1))
-            self.resolve_u.append(kd.u[_U_RESOLVE].item(cust, k))
+            self.patience[i] = _INF if pat is None else pat.item(cust, k - 1)
+            self.resolve_u[i] = kd.u[_U_RESOLVE].item(cust, k)
         else:
-            self.handle.append(self._new_handle[c]())
+            self.handle[i] = self._new_handle[c]()
             pat = self._new_patience[c]
-            self.patience.append(pat() if pat is not None else _INF)
-            self.resolve_u.append(self._new_u())
-        self.answer.append(0.0)
-        self.end.append(0.0)
-        self.state.append(_WAITING)
-        self.pool_of.append(0)
-        self.queued.append(now)
-        self.cb.append(0)
-        self.ctx.append(0)
+            self.patience[i] = pat() if pat is not None else _INF
+            self.resolve_u[i] = self._new_u()
         return i
+
+    def _grow(self) -> None:
+        """Room for more contacts: every column grows in place (routers and the calendar hold
+        references to some), by a quarter of its size and at least a chunk, zero-filled."""
+        extra = max(_CHUNK, self.capacity // 4)
+        for col in self._columns:
+            if isinstance(col, array):
+                col.frombytes(bytes(col.itemsize * extra))
+            else:
+                col.extend(bytes(extra))
+        self.capacity += extra
 
     # -- chatbot -----------------------------------------------------------------------------
     def _arrive_with_bot(self, i: int, now: float) -> None:
@@ -856,13 +878,18 @@ class _Centre:
         return self._records()
 
     def _records(self) -> ContactRecords:
-        outcome = np.frombuffer(bytes(self.state), dtype=np.int8).copy()
-        answer = np.frombuffer(self.answer, dtype=np.float64).copy()
-        end = np.frombuffer(self.end, dtype=np.float64).copy()
+        n = self.n
+
+        def col(values: Any, dtype: Any) -> np.ndarray:
+            return np.frombuffer(values, dtype=dtype, count=n).copy()  # the contacts, not the room
+
+        outcome = col(self.state, np.int8)
+        answer = col(self.answer, np.float64)
+        end = col(self.end, np.float64)
         answered = (outcome == _IN_SERVICE) | (outcome == _HANDLED)
         answer[~answered] = np.nan
         end[(outcome == _WAITING) | (outcome == _IN_SERVICE) | (outcome == _IN_BOT)] = np.nan
-        queued = np.frombuffer(self.queued, dtype=np.float64).copy()
+        queued = col(self.queued, np.float64)
         never_queued = (
             (outcome == _CONTAINED)
             | (outcome == _PREVENTED)
@@ -871,20 +898,20 @@ class _Centre:
         )
         queued[never_queued] = np.nan
         return ContactRecords(
-            arrival_s=np.frombuffer(self.arrival, dtype=np.float64).copy(),
-            handle_s=np.frombuffer(self.handle, dtype=np.float64).copy(),
-            patience_s=np.frombuffer(self.patience, dtype=np.float64).copy(),
+            arrival_s=col(self.arrival, np.float64),
+            handle_s=col(self.handle, np.float64),
+            patience_s=col(self.patience, np.float64),
             answer_s=answer,
             end_s=end,
             outcome=outcome,
             horizon_s=self.centre.horizon_s,
-            channel=np.frombuffer(bytes(self.channel), dtype=np.int8).copy(),
-            intent=np.frombuffer(bytes(self.intent), dtype=np.int8).copy(),
-            kind=np.frombuffer(bytes(self.kind), dtype=np.int8).copy(),
-            customer=np.frombuffer(self.customer, dtype=np.int64).astype(np.int32),
-            pool=np.frombuffer(bytes(self.pool_of), dtype=np.int8).copy(),
+            channel=col(self.channel, np.int8),
+            intent=col(self.intent, np.int8),
+            kind=col(self.kind, np.int8),
+            customer=col(self.customer, np.int64).astype(np.int32),
+            pool=col(self.pool_of, np.int8),
             queued_s=queued,
-            callback=np.frombuffer(bytes(self.cb), dtype=np.int8).copy(),
+            callback=col(self.cb, np.int8),
         )
 
 
