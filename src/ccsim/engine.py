@@ -87,6 +87,7 @@ class _Draws:
 # A contact's keyed uniforms (see _CustomerDraws), by purpose.
 _U_RETRY, _U_SWITCH, _U_RESOLVE, _U_CTX, _U_BOT_CONTAIN, _U_BOT_CTX, _U_BOT_SWITCH, _U_CB = range(8)
 _SLOTS = 2  # follow-ups per customer with keyed draws; later ones draw from plain streams
+_ROWS = _SLOTS + 1  # keyed values per customer for each contact: the first and _SLOTS follow-ups
 
 
 class _OnFirstUse(dict):  # type: ignore[type-arg]
@@ -121,18 +122,20 @@ class _CustomerDraws:
         self._streams = streams
         self._n = n_base
         b = centre.behaviour
-        # Arrays [customer, k], each drawn on first use; after that a lookup is a plain dict get
-        # (``_OnFirstUse``), as cheap as it gets on the per-contact path. Read with ``.item``.
-        #   u[field]: uniforms for one purpose (``_U_*``), k = 0.._SLOTS
-        #   delay[retry]: the delay before the follow-up of the customer's k-th contact
-        #   handle[c], patience[c]: of the customer's (k+1)-th follow-up if on channel c
-        #     (patience[c] is None for a channel without patience)
-        self.u = _OnFirstUse(lambda f: self._draw(f"u/{f}", None, _SLOTS + 1))
+        # Flat arrays, customer-major, each drawn on first use; after that a lookup is a plain
+        # dict get (``_OnFirstUse``) and an index into an ``array('d')``: as cheap as it gets on
+        # the per-contact path (a numpy scalar read costs twice as much).
+        #   u[field][customer * _ROWS + k]: uniforms for one purpose (``_U_*``), k = 0.._SLOTS
+        #   delay[retry][customer * _ROWS + k]: the delay before the follow-up of the customer's
+        #     k-th contact
+        #   handle[c], patience[c] [customer * _SLOTS + k]: of the customer's (k+1)-th follow-up
+        #     if on channel c (patience[c] is None for a channel without patience)
+        self.u = _OnFirstUse(lambda f: self._draw(f"u/{f}", None, _ROWS))
         self.delay = _OnFirstUse(
             lambda retry: self._draw(
                 "retry_delay" if retry else "repeat_delay",
                 b.retry_delay if retry else b.repeat_delay,
-                _SLOTS + 1,
+                _ROWS,
             )
         )
         chans = centre.channels
@@ -144,18 +147,20 @@ class _CustomerDraws:
                 else self._draw(f"patience/{c}", chans[c].patience, _SLOTS)
             )
         )
-        self._session: np.ndarray | None = None
+        self._session: array[float] | None = None
 
-    def _draw(self, name: str, dist: Any, rows: int) -> np.ndarray:
+    def _draw(self, name: str, dist: Any, rows: int) -> array[float]:
         rng = self._streams.stream(f"customer_draws/{name}")
         n = self._n * rows
-        return (rng.random(n) if dist is None else dist.sample(rng, n)).reshape(self._n, rows)
+        values = rng.random(n) if dist is None else dist.sample(rng, n)
+        return array("d", np.ascontiguousarray(values, dtype=np.float64).tobytes())
 
-    def session(self) -> np.ndarray:
+    def session(self) -> array[float]:
+        """Chatbot session lengths, ``[customer * _ROWS + k]``."""
         if self._session is None:
             bot = self._centre.strategies.chatbot
             assert bot is not None
-            self._session = self._draw("session", bot.session, _SLOTS + 1)
+            self._session = self._draw("session", bot.session, _ROWS)
         return self._session
 
 
@@ -610,7 +615,7 @@ class _Centre:
         """Contact ``i``'s keyed uniform for ``field`` (see _CustomerDraws)."""
         k = self.slot[i]
         if k <= _SLOTS:
-            return self.keyed.u[field].item(self.customer[i], k)  # type: ignore[union-attr]
+            return self.keyed.u[field][self.customer[i] * _ROWS + k]  # type: ignore[union-attr]
         return self._u()
 
     def _follow_up(self, i: int, kind: int) -> None:
@@ -623,12 +628,12 @@ class _Centre:
         k = self.slot[i]
         if k <= _SLOTS:
             kd = self.keyed
-            cust = self.customer[i]
-            t = self.env._now + kd.delay[retry].item(cust, k)  # type: ignore[union-attr]
+            row = self.customer[i] * _ROWS + k
+            t = self.env._now + kd.delay[retry][row]  # type: ignore[union-attr]
             kt = int(t // self.interval_s)
             if kt >= self.n_intervals:
                 return  # a keyed draw: the channel draw need not be read
-            u = kd.u[_U_SWITCH].item(cust, k)  # type: ignore[union-attr]
+            u = kd.u[_U_SWITCH][row]  # type: ignore[union-attr]
         else:
             u = self._u()  # plain streams: drawn in this order whatever happens next
             t = self.env._now + plain()
@@ -688,10 +693,11 @@ class _Centre:
         self.slot[i] = k if k < 255 else 255
         kd = self.keyed
         if k <= _SLOTS and kd is not None:
-            self.handle[i] = kd.handle[c].item(cust, k - 1)
+            row = cust * _SLOTS + k - 1
+            self.handle[i] = kd.handle[c][row]
             pat = kd.patience[c]
-            self.patience[i] = _INF if pat is None else pat.item(cust, k - 1)
-            self.resolve_u[i] = kd.u[_U_RESOLVE].item(cust, k)
+            self.patience[i] = _INF if pat is None else pat[row]
+            self.resolve_u[i] = kd.u[_U_RESOLVE][cust * _ROWS + k]
         else:
             self.handle[i] = self._new_handle[c]()
             pat = self._new_patience[c]
@@ -729,7 +735,7 @@ class _Centre:
         kd = self.keyed
         assert kd is not None
         if k <= _SLOTS:
-            return float(kd.session()[self.customer[i], k])
+            return kd.session()[self.customer[i] * _ROWS + k]
         return float(self.bot.session.sample(self._bot_rng, 1)[0])  # type: ignore[union-attr]
 
     def _bot_draws(self, i: int) -> tuple[float, float, float]:
