@@ -336,6 +336,7 @@ class _Centre:
         self._cb_patience = self._on_patience_expired
         self._cb_tolerance = self._on_tolerance
         self._cb_follow_up = self._on_follow_up
+        self._cb_overflow = self._on_overflow
         self._init_strategies(centre, streams)
         self.staffing = [pool.agents_on_phone.tolist() for pool in centre.pools]
         self.calendar = Calendar(
@@ -471,7 +472,7 @@ class _Centre:
         watch = self.overflow_watch[key]
         watch.append((self.env._now + self.overflow_s, i))
         if len(watch) == 1:  # no timer pending for this queue
-            At(self.env, self.overflow_s, key, self._on_overflow)
+            At(self.env, self.overflow_s, key, self._cb_overflow)
 
     def _on_overflow(self, event: At) -> None:
         """The oldest waiting contact of a queue reaches the overflow delay: secondary pools may
@@ -486,7 +487,7 @@ class _Centre:
                 watch.popleft()  # answered or abandoned first: never overflows
                 continue
             if due > now:
-                at_time(self.env, due, key, self._on_overflow)
+                at_time(self.env, due, key, self._cb_overflow)
                 return
             watch.popleft()
             self._overflow(i, key, now)
