@@ -17,10 +17,13 @@ about the event loop.
 
 A second workload runs the default one-week omnichannel centre (``scenario=default_week``:
 four channels, intents, pools on shifts, retries, repeats and chasers) through the same engine,
-one replication per repeat, right after the single queue, and reports its contacts per second,
-the ratio single-queue/week contacts per second (the median of each repeat's own ratio: the two
-runs of a repeat see the same machine, which matters on a shared machine whose speed drifts by
-tens of percent), and the bytes of per-contact records per contact.
+right after the single queue: in each repeat, replications of the week (~32,000 contacts each)
+until it has simulated at least ``--contacts`` contacts, as many as the single queue, so that a
+burst of load from elsewhere on a shared machine weighs on both runs alike (a single
+replication lasted a third of the single-queue run: one burst could double its time alone). It
+reports the week's contacts per second, the ratio single-queue/week contacts per second (the
+median of each repeat's own ratio: the two runs of a repeat see the same machine), and the
+bytes of per-contact records per contact.
 
 Prints contacts per second (median over repeats) and, last, ``ratio ccsim/heapq: X.XX``:
 ccsim's median run time divided by heapq's (lower is better).
@@ -157,10 +160,17 @@ def week_centre():  # type: ignore[no-untyped-def]
     return validate_config(cfg).centre
 
 
-def run_week(centre, seed: int) -> tuple[int, int]:  # type: ignore[no-untyped-def]
-    streams = RandomStreams(seed)
-    records = simulate(centre, sample_customers(centre, streams), streams)
-    return len(records), records.nbytes
+def run_week(centre, seed: int, min_contacts: int = 1) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """Replications 0, 1, ... of the week on ``seed`` until ``min_contacts`` contacts are
+    simulated; returns the contacts and the bytes of their records."""
+    contacts = nbytes = replication = 0
+    while contacts < min_contacts:
+        streams = RandomStreams(seed, replication)
+        records = simulate(centre, sample_customers(centre, streams), streams)
+        contacts += len(records)
+        nbytes += records.nbytes
+        replication += 1
+    return contacts, nbytes
 
 
 def main() -> None:
@@ -175,7 +185,7 @@ def main() -> None:
         "heapq": run_heapq,
         "ccsim": run_ccsim,
         "simpy-process": run_simpy_process,
-        "ccsim-week": lambda seed, _h: run_week(week, seed),
+        "ccsim-week": lambda seed, _h: run_week(week, seed, args.contacts),
     }
     times: dict[str, list[float]] = {k: [] for k in impls}
     counts: dict[str, tuple[int, int]] = {}
@@ -204,7 +214,8 @@ def main() -> None:
     week_rate = n_week / statistics.median(times["ccsim-week"])
     print(
         f"{'ccsim-week':>14}: {week_rate:>10,.0f} contacts/s  (default_week: {n_week:,} "
-        f"contacts, {len(week.channels)} channels, {len(week.pools)} pools)"
+        f"contacts in replications of one week, {len(week.channels)} channels, "
+        f"{len(week.pools)} pools)"
     )
     print(
         "ratio single-queue/week contacts per second: "
