@@ -127,6 +127,7 @@ class SkillsPriorityRouter(_LongestIdle):
     is the contact to take: no comparison of waiting times across the pool's queues, which
     dominated routing in a multi-skill centre whose backlogs are never empty. A contact that
     several pools serve sits in each of their deques until taken, then is skipped (``state``).
+    A subclass that reads ``pool_queues`` instead must return ``Router.queues(self)``.
     """
 
     def __init__(self, engine: Any) -> None:
