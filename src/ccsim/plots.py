@@ -180,7 +180,8 @@ def plot_service_level(result: RunResult, path: Path) -> Path:
 
 
 def plot_occupancy(result: RunResult, path: Path) -> Path:
-    """Occupancy per pool (busy / on-phone time, chats counted once per agent)."""
+    """Occupancy per pool (busy / on-phone time, chats counted once per agent). Above 1 where
+    agents finish contacts after their shift ended: shown, not clipped."""
     c, pv = result.centre, result.pool_means()
     n_k = c.n_intervals
     xs = _hours(result, n_k)
@@ -188,7 +189,9 @@ def plot_occupancy(result: RunResult, path: Path) -> Path:
     for p, pool in enumerate(c.pools):
         sl = slice(p * n_k, (p + 1) * n_k)
         ax.step(xs, _steps(pv["occupancy"][sl]), where="post", label=pool.name)
-    ax.set_ylim(0, 1.05)
+    occ = pv["occupancy"]
+    top = float(np.nanmax(occ)) if np.isfinite(occ).any() else 1.0
+    ax.set_ylim(0, 1.05 * max(top, 1.0))
     ax.set_ylabel("occupancy")
     ax.set_xlabel(_xlabel(result))
     ax.legend(loc="lower right", fontsize=8)
