@@ -659,16 +659,21 @@ class _Centre:
             dt = self.interval_s
             now = self.env._now
             t = now + (k_open * dt + (t - k * dt) - now)  # the float a relative timer would give
-        # A chaser is void once contact i is answered.
-        self._calendar_at(t, (c, kind, i), self._cb_follow_up, i if kind == _CHASER else -1)
+        # The follow-up's intent and customer travel with it: read now, while contact i is in
+        # the cache, not days later. A chaser is void once contact i is answered.
+        self._calendar_at(
+            t,
+            (c, kind, i, self.intent[i], self.customer[i]),
+            self._cb_follow_up,
+            i if kind == _CHASER else -1,
+        )
 
     def _on_follow_up(self, event: At) -> None:
-        c, kind, origin = event._value
+        c, kind, origin, intent, cust = event._value
         if kind == _CHASER and self.state[origin] != _WAITING:
             return  # answered while the chaser waited for the line to open: no need to chase
-        came_from = self.channel[origin]
-        i = self._create(c, self.intent[origin], self.customer[origin], kind)
-        if c != came_from and self.ctx_share and self._uk(i, _U_CTX) < self.ctx_share:
+        i = self._create(c, intent, cust, kind)
+        if self.ctx_share and c != self.channel[origin] and self._uk(i, _U_CTX) < self.ctx_share:
             self.ctx[i] = 1  # a channel switch that keeps the customer's history
             self.handle[i] *= self.ctx_handle
         self._arrive(i, self.env._now)
