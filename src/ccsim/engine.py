@@ -165,6 +165,27 @@ class _CustomerDraws:
 
 
 class _Centre:
+    # Slots, not a __dict__: with ~90 attributes the instance dict outgrows CPython's shared
+    # keys and every ``self.x`` becomes a hashed lookup; a slot is a fixed offset (about 4%
+    # faster on both benchmark workloads). A new attribute must be added here.
+    __slots__ = tuple(
+        """
+        _arrive _bot_rng _calendar_at _cb_base_arrival _cb_follow_up _cb_overflow
+        _cb_patience _cb_service_end _cb_tolerance _columns _find_agent _new_handle
+        _new_patience _new_u _next_contact _repeat_delay _retry_delay _u agent_channel
+        agent_pool answer arrival bot bot_busy bot_ctx_share bot_switch_cdf calendar
+        capacity cb cb_accept cb_deadline cb_min_idle cb_on cb_threshold cbdue cbq centre
+        channel chaser conc conc_factor contain ctx ctx_handle ctx_repeat ctx_share
+        customer deferred_keys deferred_min_idle deferred_pools draining end env factor
+        fcr fronted handle has_cb has_overflow has_patience has_repeats idle idle_since
+        intent interval_s is_async keyed kind leaving mean_handle n n_active n_base n_ch
+        n_follow n_in n_intervals n_waiting next_open notify oqueue overflow_s
+        overflow_watch partial patience pool_keys pool_of pool_queues present
+        primary_pools prof queue queued repeat_cdf resolve_u retry_cdf retry_prob room
+        router secondary_pools slot staffing state to_leave
+        """.split()
+    )
+
     def __init__(self, centre: Centre, customers: Customers, streams: RandomStreams) -> None:
         self.env = simpy.Environment()
         self.centre = centre
