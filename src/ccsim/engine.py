@@ -170,19 +170,19 @@ class _Centre:
     # faster on both benchmark workloads). A new attribute must be added here.
     __slots__ = tuple(
         """
-        _arrive _bot_rng _calendar_at _cb_base_arrival _cb_follow_up _cb_overflow
-        _cb_patience _cb_service_end _cb_tolerance _columns _find_agent _new_handle
-        _new_patience _new_u _next_contact _repeat_delay _retry_delay _u agent_channel
-        agent_pool answer arrival bot bot_busy bot_ctx_share bot_switch_cdf calendar
-        capacity cb cb_accept cb_deadline cb_min_idle cb_on cb_threshold cbdue cbq centre
-        channel chaser conc conc_factor contain ctx ctx_handle ctx_repeat ctx_share
-        customer deferred_keys deferred_min_idle deferred_pools draining end env factor
-        fcr fronted handle has_cb has_overflow has_patience has_repeats idle idle_since
-        intent interval_s is_async keyed kind leaving mean_handle n n_active n_base n_ch
-        n_follow n_in n_intervals n_waiting next_open notify oqueue overflow_s
-        overflow_watch partial patience pool_keys pool_of pool_queues present
-        primary_pools prof queue queued repeat_cdf resolve_u retry_cdf retry_prob room
-        router secondary_pools slot staffing state to_leave
+        agent_channel agent_pool answer arrival _arrive bot bot_busy bot_ctx_share _bot_rng
+        bot_switch_cdf calendar _calendar_at capacity cb cb_accept _cb_base_arrival
+        cb_deadline _cb_follow_up cb_min_idle cb_on _cb_overflow _cb_patience
+        _cb_service_end cb_threshold _cb_tolerance cbdue cbq centre channel chaser _columns
+        conc conc_factor contain ctx ctx_handle ctx_repeat ctx_share customer deferred_keys
+        deferred_min_idle deferred_pools draining end env factor fcr _find_agent _follow_ups
+        fronted handle has_cb has_overflow has_patience has_repeats idle idle_since intent
+        interval_s is_async keyed _keyed_resolve _keyed_switch kind leaving mean_handle n
+        n_active n_base n_ch n_follow n_in n_intervals n_waiting _new_handle _new_patience
+        _new_u _next_contact next_open notify oqueue overflow_s overflow_watch partial
+        patience pool_keys pool_of pool_queues present primary_pools prof queue queued
+        repeat_cdf _repeat_delay resolve_u retry_cdf _retry_delay retry_prob room router
+        secondary_pools slot staffing state to_leave _u unresolved
         """.split()
     )
 
@@ -204,6 +204,11 @@ class _Centre:
         self.handle = array("d", customers.handle_s.tolist())
         self.patience = array("d", customers.patience_s.tolist())
         self.resolve_u = array("d", customers.resolve_u.tolist())  # compared with FCR: no rounding
+        # 1: not resolved at first contact (resolve_u >= the intent's FCR), known from the start.
+        fcr = np.array([it.fcr for it in intents], dtype=np.float64)
+        self.unresolved = bytearray(
+            (customers.resolve_u >= fcr[customers.intent]).astype(np.uint8).tobytes()
+        )
         self.answer = array("d", bytes(8 * self.n_base))
         self.end = array("d", bytes(8 * self.n_base))
         self.state = bytearray(self.n_base)
@@ -220,7 +225,7 @@ class _Centre:
         self._columns: list[Any] = [
             self.arrival, self.channel, self.intent, self.kind, self.customer, self.handle,
             self.patience, self.resolve_u, self.answer, self.end, self.state, self.pool_of,
-            self.queued, self.cb, self.ctx, self.slot,
+            self.queued, self.cb, self.ctx, self.slot, self.unresolved,
         ]  # fmt: skip
         # -- static lookups --------------------------------------------------------------------
         self.conc = [ch.concurrency for ch in chans]
@@ -372,6 +377,17 @@ class _Centre:
             else None
         )
         self.n_follow = array("i", bytes(4 * self.n_base))  # follow-ups per customer so far
+        # Per follow-up kind: its keyed delays, switch matrix and plain delay stream; the
+        # keyed arrays resolved here, not per follow-up (drawn now if the kind can happen).
+        kd = self.keyed
+        self._follow_ups: dict[int, tuple[Any, list[list[float]], Any]] = {}
+        if self._retry_delay is not None and kd is not None:
+            self._follow_ups[_RETRY] = (kd.delay[True], self.retry_cdf, self._retry_delay)
+        if self.has_repeats and kd is not None:
+            self._follow_ups[_REPEAT] = (kd.delay[False], self.repeat_cdf, self._repeat_delay)
+        self._keyed_switch: Any = kd.u[_U_SWITCH] if self._follow_ups and kd is not None else None
+        creates = self._follow_ups or self.chaser is not None or self.bot is not None
+        self._keyed_resolve: Any = kd.u[_U_RESOLVE] if creates and kd is not None else None
         # Routing decisions belong to a pluggable policy (ccsim.routing); bound once for speed.
         self.router = centre.router(self)
         self._find_agent = self.router.agent_for
@@ -528,7 +544,7 @@ class _Centre:
         now = self.env._now
         self.state[i] = _HANDLED
         self.end[i] = now
-        if self.has_repeats and self.resolve_u[i] >= self.fcr[self.intent[i]]:
+        if self.has_repeats and self.unresolved[i]:
             # Context cuts the chance of an unresolved contact: 1 - FCR becomes x repeat_factor.
             if (
                 not self.ctx[i]
@@ -643,27 +659,22 @@ class _Centre:
     def _follow_up(self, i: int, kind: int) -> None:
         """A retry (after abandonment) or repeat (unresolved) of contact ``i``: when and on which
         channel come from ``i``'s keyed draws. After the horizon it never arrives."""
-        retry = kind == _RETRY
-        plain = self._retry_delay if retry else self._repeat_delay
-        if plain is None:
-            return
+        keyed_delay, switch_cdf, plain = self._follow_ups[kind]
         k = self.slot[i]
         if k <= _SLOTS:
-            kd = self.keyed
             row = self.customer[i] * _ROWS + k
-            t = self.env._now + kd.delay[retry][row]  # type: ignore[union-attr]
+            t = self.env._now + keyed_delay[row]
             kt = int(t // self.interval_s)
             if kt >= self.n_intervals:
                 return  # a keyed draw: the channel draw need not be read
-            u = kd.u[_U_SWITCH][row]  # type: ignore[union-attr]
+            u = self._keyed_switch[row]
         else:
             u = self._u()  # plain streams: drawn in this order whatever happens next
             t = self.env._now + plain()
             kt = int(t // self.interval_s)
             if kt >= self.n_intervals:
                 return
-        to = bisect_right((self.retry_cdf if retry else self.repeat_cdf)[self.channel[i]], u)
-        self._come_back(to, i, kind, t, kt)
+        self._come_back(bisect_right(switch_cdf[self.channel[i]], u), i, kind, t, kt)
 
     def _come_back(self, c: int, i: int, kind: int, t: float, k: int) -> None:
         """Customer of contact ``i`` contacts again on channel ``c`` at time ``t`` (in interval
@@ -717,19 +728,22 @@ class _Centre:
         self.customer[i] = cust
         k = self.n_follow[cust] + 1  # this customer's k-th follow-up
         self.n_follow[cust] = k
-        self.slot[i] = k if k < 255 else 255
-        kd = self.keyed
-        if k <= _SLOTS and kd is not None:
+        if k <= _SLOTS:
+            self.slot[i] = k
+            kd = self.keyed  # always there when contacts can follow up
             row = cust * _SLOTS + k - 1
-            self.handle[i] = kd.handle[c][row]
-            pat = kd.patience[c]
+            self.handle[i] = kd.handle[c][row]  # type: ignore[union-attr]
+            pat = kd.patience[c]  # type: ignore[union-attr]
             self.patience[i] = _INF if pat is None else pat[row]
-            self.resolve_u[i] = kd.u[_U_RESOLVE][cust * _ROWS + k]
+            u = self._keyed_resolve[cust * _ROWS + k]
         else:
+            self.slot[i] = k if k < 255 else 255
             self.handle[i] = self._new_handle[c]()
             pat = self._new_patience[c]
             self.patience[i] = pat() if pat is not None else _INF
-            self.resolve_u[i] = self._new_u()
+            u = self._new_u()
+        self.resolve_u[i] = u
+        self.unresolved[i] = u >= self.fcr[j]
         return i
 
     def _grow(self) -> None:
