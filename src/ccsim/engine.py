@@ -205,7 +205,8 @@ class _Centre:
         self.patience = array("d", customers.patience_s.tolist())
         self.resolve_u = array("d", customers.resolve_u.tolist())  # compared with FCR: no rounding
         # 1: not resolved at first contact (resolve_u >= the intent's FCR), known from the start.
-        fcr = np.array([it.fcr for it in intents], dtype=np.float64)
+        self.fcr = [it.fcr for it in intents]
+        fcr = np.array(self.fcr, dtype=np.float64)
         self.unresolved = bytearray(
             (customers.resolve_u >= fcr[customers.intent]).astype(np.uint8).tobytes()
         )
@@ -238,7 +239,6 @@ class _Centre:
             for ch in chans
         ]
         self.room = [ch.waiting_room for ch in chans]
-        self.fcr = [it.fcr for it in intents]
         n_ch, n_in, n_pool = len(chans), len(intents), len(pools)
         self.n_ch, self.n_in = n_ch, n_in
         qkey = [[c * n_in + j for j in range(n_in)] for c in range(n_ch)]
