@@ -328,7 +328,7 @@ def check_invariants(centre: Centre, customers: Customers, rec: ContactRecords) 
             assert matchable(repeats, src, ok), "a REPEAT without a handled contact before it"
     # Chasers: exactly the async contacts still unanswered when the customer's tolerance ran
     # out, on the chaser channel, then or (closed channel) at the same offset of its next open
-    # interval.
+    # interval if still unanswered by then.
     chasers = np.flatnonzero(kind == CHASER)
     if b.chaser_channel is None:
         assert chasers.size == 0
@@ -347,6 +347,8 @@ def check_invariants(centre: Centre, customers: Customers, rec: ContactRecords) 
         k_come = next_open[np.minimum(k_due, n_k)]
         expect &= k_come < n_k
         come = due + (k_come - k_due) * centre.interval_s
+        # A chaser that waits for its line to open is void if the contact is answered first.
+        expect &= ~(ans <= come)
         assert len(chasers) == int(expect.sum()), "chasers != async contacts past tolerance"
         for i in chasers:
             rows = by_customer[int(cust[i])]
