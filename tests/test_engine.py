@@ -158,6 +158,38 @@ def test_distributions_match_their_moments():
             assert abs(x.var() / d.var_s2 - 1) < 0.1, spec
 
 
+def test_quantile_functions_are_the_inverse_cdfs():
+    """Keyed follow-up durations are q(u) for a keyed uniform u (ccsim.engine._CustomerDraws):
+    q must be each family's exact inverse CDF, and q(uniform) must follow the distribution that
+    ``sample`` draws from (same mean; for the empirical, the same value frequencies)."""
+    from scipy import stats
+
+    from ccsim.distributions import Deterministic, Empirical, Exponential, Gamma, Lognormal
+
+    u = np.linspace(0.0005, 0.9995, 801)
+    s2 = np.log1p(0.8**2)
+    for d, ref in (
+        (Exponential(200.0), stats.expon(scale=200.0)),
+        (Lognormal(330.0, 0.8), stats.lognorm(np.sqrt(s2), scale=np.exp(np.log(330.0) - s2 / 2))),
+        (Gamma(150.0, 0.5), stats.gamma(4.0, scale=150.0 / 4.0)),
+    ):
+        q = d.quantile_function()
+        np.testing.assert_allclose([q(x) for x in u.tolist()], ref.ppf(u), rtol=1e-12)
+        assert q(0.0) == 0.0  # the lowest uniform is a zero duration, never an error
+    assert Deterministic(180.0).quantile_function()(0.37) == 180.0
+    emp = Empirical((60.0, 120.0, 900.0), (1.0, 2.0, 1.0))
+    q = emp.quantile_function()
+    assert [q(x) for x in (0.0, 0.2499, 0.25, 0.7499, 0.75, 0.9999)] == [
+        60.0, 60.0, 120.0, 120.0, 900.0, 900.0,
+    ]  # fmt: skip
+    rng = np.random.default_rng(4)
+    drawn = emp.sample(rng, 200_000)
+    by_q = np.array([q(x) for x in rng.random(200_000).tolist()])
+    for v, p in zip(emp.values, (0.25, 0.5, 0.25), strict=True):
+        se = np.sqrt(p * (1 - p) / 200_000)
+        assert abs((drawn == v).mean() - p) < 5 * se and abs((by_q == v).mean() - p) < 5 * se
+
+
 def test_arrival_counts_follow_the_profile():
     cfg = {
         "horizon_h": 2,

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from statistics import NormalDist
 
 import numpy as np
+from scipy.special import gammaincinv
 
 __all__ = [
     "Distribution",
@@ -39,6 +43,14 @@ class Distribution:
         """The same shape with every duration multiplied by ``factor`` (mean * factor)."""
         raise NotImplementedError
 
+    def quantile_function(self) -> Callable[[float], float]:
+        """The inverse CDF as a plain function of one uniform ``u`` in [0, 1): ``q(u)`` has
+        this distribution when ``u`` is uniform. Inverse transform turns one keyed uniform into a
+        duration only when a contact needs it, and couples paired runs monotonically (the
+        engine's keyed follow-up draws). Returned as a closure with its parameters computed once:
+        it is called per contact."""
+        raise NotImplementedError
+
 
 @dataclass(frozen=True)
 class Exponential(Distribution):
@@ -59,6 +71,10 @@ class Exponential(Distribution):
     def scaled(self, factor: float) -> "Exponential":
         return Exponential(self.mean * factor)
 
+    def quantile_function(self) -> Callable[[float], float]:
+        mean, log1p = self.mean, math.log1p
+        return lambda u: -mean * log1p(-u)
+
 
 @dataclass(frozen=True)
 class Lognormal(Distribution):
@@ -76,13 +92,21 @@ class Lognormal(Distribution):
     def var_s2(self) -> float:
         return (self.cv * self.mean) ** 2
 
-    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+    def _mu_sigma(self) -> tuple[float, float]:
         sigma2 = math.log1p(self.cv**2)
-        mu = math.log(self.mean) - sigma2 / 2
-        return rng.lognormal(mu, math.sqrt(sigma2), n)
+        return math.log(self.mean) - sigma2 / 2, math.sqrt(sigma2)
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        mu, sigma = self._mu_sigma()
+        return rng.lognormal(mu, sigma, n)
 
     def scaled(self, factor: float) -> "Lognormal":
         return Lognormal(self.mean * factor, self.cv)
+
+    def quantile_function(self) -> Callable[[float], float]:
+        mu, sigma = self._mu_sigma()
+        inv, exp = NormalDist().inv_cdf, math.exp  # inv_cdf is C code in CPython >= 3.11
+        return lambda u: exp(mu + sigma * inv(u)) if u > 0.0 else 0.0
 
 
 @dataclass(frozen=True)
@@ -108,6 +132,11 @@ class Gamma(Distribution):
     def scaled(self, factor: float) -> "Gamma":
         return Gamma(self.mean * factor, self.cv)
 
+    def quantile_function(self) -> Callable[[float], float]:
+        shape = 1.0 / self.cv**2
+        scale = self.mean / shape
+        return lambda u: float(gammaincinv(shape, u)) * scale
+
 
 @dataclass(frozen=True)
 class Deterministic(Distribution):
@@ -129,6 +158,10 @@ class Deterministic(Distribution):
 
     def scaled(self, factor: float) -> "Deterministic":
         return Deterministic(self.value * factor)
+
+    def quantile_function(self) -> Callable[[float], float]:
+        value = self.value
+        return lambda u: value
 
 
 @dataclass(frozen=True)
@@ -163,6 +196,12 @@ class Empirical(Distribution):
 
     def scaled(self, factor: float) -> "Empirical":
         return Empirical(tuple(x * factor for x in self.values), self.weights)
+
+    def quantile_function(self) -> Callable[[float], float]:
+        # The same rule as ``sample``: the first value whose cumulative weight exceeds u.
+        cdf = np.cumsum(self._p()).tolist()
+        total, values, last = cdf[-1], list(self.values), len(self.values) - 1
+        return lambda u: values[min(bisect_right(cdf, u * total), last)]
 
 
 DISTRIBUTION_NAMES = ("exponential", "lognormal", "gamma", "deterministic", "empirical")
