@@ -121,6 +121,9 @@ class PlainTimers(_Centre):
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
         self._calendar_at = lambda t, value, cb, waiting=-1: at_time(self.env, t, value, cb)
+        # First contacts' async tolerance timers too: set as each contact queues, not up front.
+        self.tolerance_on_queue = [True] * len(self.tolerance_on_queue)
+        self.tolerance_due = [[] for _ in self.tolerance_due]
 
     def _watch_overflow(self, i: int, key: int) -> None:
         At(self.env, self.overflow_s, i, self._contact_overflow)

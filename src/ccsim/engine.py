@@ -161,7 +161,8 @@ class _Centre:
         _new_patience _new_u _next_contact next_open notify oqueue overflow_s overflow_watch
         partial patience _patience_q pool_keys pool_of pool_queues present primary_pools prof
         queue queued repeat_cdf _repeat_delay resolve_u retry_cdf _retry_delay retry_prob room
-        router secondary_pools _session_q slot staffing state to_leave _u unresolved
+        router secondary_pools _session_q slot staffing state to_leave tolerance_due
+        tolerance_on_queue _u unresolved
         """.split()
     )
 
@@ -348,6 +349,23 @@ class _Centre:
             self.env, centre.interval_s, centre.n_intervals, self._on_interval, self.state, _WAITING
         )
         self._calendar_at = self.calendar.at
+        # Async tolerance of first contacts (arrival + patience: known from the start) is listed
+        # per interval here and set at that interval's tick if the contact waits, or has yet to
+        # arrive (its timer then finds out), instead of a calendar timer each as it queues:
+        # nearly every e-mail queues, and most are answered long before their customer would
+        # chase. Contacts a chatbot may front queue later, and keep the calendar timer.
+        self.tolerance_due: list[list[int]] = [[] for _ in range(centre.n_intervals)]
+        self.tolerance_on_queue = list(self.fronted)  # per queue key, for first contacts
+        asyncs = np.array(self.has_patience) & np.array(self.is_async)
+        if asyncs.any():
+            key = customers.channel.astype(np.int64) * n_in + customers.intent
+            mine = asyncs[customers.channel] & ~np.array(self.tolerance_on_queue, dtype=bool)[key]
+            first = np.flatnonzero(mine)
+            due = (customers.arrival_s[first] + customers.patience_s[first]).tolist()
+            for i, t in zip(first.tolist(), due, strict=True):
+                k = int(t // self.interval_s)  # as the calendar parks a timer
+                if k < self.n_intervals:
+                    self.tolerance_due[k].append(i)
         follow_ups = self._retry_delay is not None or self.has_repeats or self.chaser is not None
         st = centre.strategies
         self.keyed = (
@@ -500,7 +518,8 @@ class _Centre:
         self.n_waiting[c] += 1
         if self.has_patience[c]:  # sync: abandonment; async: chasing (if a chaser channel)
             if self.is_async[c]:  # hours away: parked in the calendar
-                self._calendar_at(self.env._now + self.patience[i], i, self._cb_tolerance, i)
+                if i >= self.n_base or self.tolerance_on_queue[key]:  # else set up front
+                    self._calendar_at(now + self.patience[i], i, self._cb_tolerance, i)
             else:
                 At(self.env, self.patience[i], i, self._cb_patience)
         if self.has_overflow[key]:
@@ -864,10 +883,19 @@ class _Centre:
         return best
 
     def _on_interval(self, k: int) -> None:
-        """Interval ``k`` starts: staffing changes, pool by pool."""
+        """Interval ``k`` starts: staffing changes, pool by pool; then the tolerance timers of
+        first contacts due in it, for those still waiting (or yet to arrive)."""
         for p, agents in enumerate(self.staffing):
             if k == 0 or agents[k] != agents[k - 1]:
                 self._set_staffing(p, agents[k])
+        due = self.tolerance_due[k]
+        if due:
+            env, state, arrival, patience = self.env, self.state, self.arrival, self.patience
+            now = env._now
+            for i in due:
+                if state[i] == _WAITING:
+                    t = arrival[i] + patience[i]
+                    at_time(env, t if t >= now else now, i, self._cb_tolerance)
 
     def _set_staffing(self, p: int, target: int) -> None:
         now = self.env._now
