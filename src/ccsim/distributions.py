@@ -104,9 +104,8 @@ class Lognormal(Distribution):
         return Lognormal(self.mean * factor, self.cv)
 
     def quantile_function(self) -> Callable[[float], float]:
-        mu, sigma = self._mu_sigma()
-        inv, exp = NormalDist().inv_cdf, math.exp  # inv_cdf is C code in CPython >= 3.11
-        return lambda u: exp(mu + sigma * inv(u)) if u > 0.0 else 0.0
+        inv, exp = NormalDist(*self._mu_sigma()).inv_cdf, math.exp  # inv_cdf: C in CPython 3.11+
+        return lambda u: exp(inv(u)) if u > 0.0 else 0.0
 
 
 @dataclass(frozen=True)
