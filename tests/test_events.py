@@ -1,7 +1,8 @@
 """Scheduling (ccsim.events): the calendar's timers run at their own times, in order, and are
-dropped only when they could change nothing; and the engine's shortcuts (the calendar, one
-overflow timer per queue, the priority router's rank deques) give exactly the records of plain
-per-contact timers and a router that compares every queue's head."""
+dropped only when they could change nothing; and the engine's shortcuts (the calendar, first
+contacts' tolerance listed up front, one overflow timer for all queues, the priority router's
+rank deques) give exactly the records of plain per-contact timers and a router that compares
+every queue's head."""
 
 from __future__ import annotations
 
