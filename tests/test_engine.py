@@ -190,6 +190,20 @@ def test_quantile_functions_are_the_inverse_cdfs():
         assert abs((drawn == v).mean() - p) < 5 * se and abs((by_q == v).mean() - p) < 5 * se
 
 
+def test_simulate_pauses_the_garbage_collector_and_restores_it():
+    import gc
+
+    cfg = mmc_config(120, 180, 3, horizon_h=1)
+    enabled = gc.isenabled()
+    try:
+        for state in (True, False):
+            (gc.enable if state else gc.disable)()
+            _run(cfg, seed=1)
+            assert gc.isenabled() is state
+    finally:
+        (gc.enable if enabled else gc.disable)()
+
+
 def test_arrival_counts_follow_the_profile():
     cfg = {
         "horizon_h": 2,

@@ -670,9 +670,17 @@ class _Centre:
     def _on_tolerance(self, event: At) -> None:
         """An async customer still unanswered after their tolerance chases on the chaser channel."""
         i = event._value
-        if self.state[i] == _WAITING and self.chaser is not None:
-            now = self.env._now
-            self._come_back(self.chaser, i, _CHASER, now, int(now // self.interval_s))
+        c = self.chaser
+        if self.state[i] == _WAITING and c is not None:
+            t = self.env._now
+            k = int(t // self.interval_s)
+            if self.next_open[c][k] != k:
+                t = self._when_open(c, t, k)
+                if t < 0.0:
+                    return
+            # Void once contact i is answered (the calendar drops it; _on_follow_up checks).
+            args = (c, _CHASER, i, self.intent[i], self.customer[i])
+            self._calendar_at(t, args, self._cb_follow_up, i)
 
     def _uk(self, i: int, field: int) -> float:
         """Contact ``i``'s keyed uniform for ``field`` (see _CustomerDraws)."""
@@ -699,31 +707,29 @@ class _Centre:
             kt = int(t // self.interval_s)
             if kt >= self.n_intervals:
                 return
-        self._come_back(bisect_right(switch_cdf[self.channel[i]], u), i, kind, t, kt)
+        c = bisect_right(switch_cdf[self.channel[i]], u)
+        if self.next_open[c][kt] != kt:
+            t = self._when_open(c, t, kt)
+            if t < 0.0:
+                return
+        # The follow-up's intent and customer travel with it: read now, while contact i is in
+        # the cache, not days later.
+        self._calendar_at(t, (c, kind, i, self.intent[i], self.customer[i]), self._cb_follow_up)
 
-    def _come_back(self, c: int, i: int, kind: int, t: float, k: int) -> None:
-        """Customer of contact ``i`` contacts again on channel ``c`` at time ``t`` (in interval
-        ``k``, before the horizon).
+    def _when_open(self, c: int, t: float, k: int) -> float:
+        """When a contact due at ``t`` (in interval ``k``) on channel ``c`` comes, if the line is
+        closed then; -1 if never.
 
         Customers do not call a closed line: a contact that would come while channel ``c`` has
         no arrivals planned (outside opening hours) comes in the next open interval instead, at
         the same offset within the interval; after the horizon it never arrives.
         """
         k_open = self.next_open[c][k]
-        if k_open != k:
-            if k_open >= self.n_intervals:
-                return
-            dt = self.interval_s
-            now = self.env._now
-            t = now + (k_open * dt + (t - k * dt) - now)  # the float a relative timer would give
-        # The follow-up's intent and customer travel with it: read now, while contact i is in
-        # the cache, not days later. A chaser is void once contact i is answered.
-        self._calendar_at(
-            t,
-            (c, kind, i, self.intent[i], self.customer[i]),
-            self._cb_follow_up,
-            i if kind == _CHASER else -1,
-        )
+        if k_open >= self.n_intervals:
+            return -1.0
+        dt = self.interval_s
+        now = self.env._now
+        return now + (k_open * dt + (t - k * dt) - now)  # the float a relative timer would give
 
     def _on_follow_up(self, event: At) -> None:
         c, kind, origin, intent, cust = event._value
