@@ -191,14 +191,29 @@ def test_quantile_functions_are_the_inverse_cdfs():
 
 
 def test_simulate_pauses_the_garbage_collector_and_restores_it():
+    import dataclasses
     import gc
 
+    import pytest
+
+    from ccsim.routing import SkillsPriorityRouter
+
+    class Broken(SkillsPriorityRouter):
+        def __init__(self, engine):  # type: ignore[no-untyped-def]
+            raise RuntimeError("broken router")
+
     cfg = mmc_config(120, 180, 3, horizon_h=1)
+    sc = scenario_from_config(cfg)
+    broken = dataclasses.replace(sc.to_centre(), router=Broken)
     enabled = gc.isenabled()
     try:
         for state in (True, False):
             (gc.enable if state else gc.disable)()
             _run(cfg, seed=1)
+            assert gc.isenabled() is state
+            streams = RandomStreams(1)
+            with pytest.raises(RuntimeError, match="broken router"):  # fails while building
+                simulate(broken, sample_customers(broken, streams), streams)
             assert gc.isenabled() is state
     finally:
         (gc.enable if enabled else gc.disable)()

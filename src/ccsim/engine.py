@@ -1007,15 +1007,17 @@ def simulate(centre: Centre, customers: Customers, streams: RandomStreams) -> Co
     # week's run time. Restored on return, even on an error.
     collecting = gc.isenabled()
     gc.disable()
-    engine = _Centre(centre, customers, streams)
+    engine = None
     try:
+        engine = _Centre(centre, customers, streams)
         return engine.run()
     finally:
-        # The engine refers to itself (bound callbacks, its router, calendar and event heap):
-        # dropping its attributes lets reference counting free the whole run at once, instead
-        # of the next collection walking everything it built to find the cycle.
-        for name in _Centre.__slots__:
-            if hasattr(engine, name):
-                delattr(engine, name)
+        if engine is not None:
+            # The engine refers to itself (bound callbacks, its router, calendar and event
+            # heap): dropping its attributes lets reference counting free the whole run at once,
+            # instead of the next collection walking everything it built to find the cycle.
+            for name in _Centre.__slots__:
+                if hasattr(engine, name):
+                    delattr(engine, name)
         if collecting:
             gc.enable()
