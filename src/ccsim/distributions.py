@@ -197,10 +197,12 @@ class Empirical(Distribution):
         return Empirical(tuple(x * factor for x in self.values), self.weights)
 
     def quantile_function(self) -> Callable[[float], float]:
-        # The same rule as ``sample``: the first value whose cumulative weight exceeds u.
+        # The same rule as ``sample``: the first value whose cumulative weight exceeds u, the
+        # last one at most. Searching the cumulative weights without the last one gives exactly
+        # that, with no min() per call.
         cdf = np.cumsum(self._p()).tolist()
-        total, values, last = cdf[-1], list(self.values), len(self.values) - 1
-        return lambda u: values[min(bisect_right(cdf, u * total), last)]
+        below_last, total, values = cdf[:-1], cdf[-1], list(self.values)
+        return lambda u: values[bisect_right(below_last, u * total)]
 
 
 DISTRIBUTION_NAMES = ("exponential", "lognormal", "gamma", "deterministic", "empirical")
