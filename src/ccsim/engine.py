@@ -57,6 +57,9 @@ _VIA_BOT = frozenset(
     int(k) for k in (ContactKind.NEW, ContactKind.RETRY, ContactKind.REPEAT, ContactKind.REPLY)
 )
 _CHUNK = 4096
+# Plain streams refill by this many: they serve only rare draws (a customer's third follow-up
+# and later), and a full chunk per stream and channel cost more than the draws used.
+_DRAW_CHUNK = 256
 _INF = float("inf")
 
 
@@ -79,7 +82,7 @@ class _Draws:
 
     def __call__(self) -> float:
         if self._pos == len(self._buf):
-            self._buf = self._sample(self._rng, _CHUNK).tolist()
+            self._buf = self._sample(self._rng, _DRAW_CHUNK).tolist()
             self._pos = 0
         v = self._buf[self._pos]
         self._pos += 1
@@ -158,13 +161,13 @@ class _Centre:
         ctx_handle ctx_repeat ctx_share customer deferred_keys deferred_min_idle deferred_pools
         draining end env factor fcr _find_agent _follow_ups fronted handle _handle_q has_cb
         has_overflow has_patience has_repeats idle idle_since intent interval_s is_async keyed
-        _keyed_handle _keyed_patience _keyed_resolve _keyed_session_u _keyed_switch kind leaving
-        mean_handle n n_active n_base n_ch n_follow n_in n_intervals n_waiting _new_handle
-        _new_patience _new_u _next_contact next_open notify oqueue overflow_s overflow_watch
-        partial patience _patience_q pool_keys pool_of pool_queues present primary_pools prof
-        queue queued repeat_cdf _repeat_delay resolve_u retry_cdf _retry_delay retry_prob room
-        router secondary_pools _session_q slot staffing state to_leave tolerance_due
-        tolerance_on_queue _u unresolved
+        _keyed_handle _keyed_patience _keyed_resolve _keyed_retry _keyed_session_u _keyed_switch
+        kind leaving mean_handle n n_active n_base n_ch n_follow n_in n_intervals n_waiting
+        _new_handle _new_patience _new_u _next_contact next_open notify oqueue overflow_s
+        overflow_watch partial patience _patience_q pool_keys pool_of pool_queues present
+        primary_pools prof queue queued repeat_cdf _repeat_delay resolve_u retry_cdf
+        _retry_delay retry_prob room router secondary_pools _session_q slot staffing state
+        to_leave tolerance_due tolerance_on_queue _u unresolved
         """.split()
     )
 
@@ -398,6 +401,8 @@ class _Centre:
                 self._repeat_delay,
             )
         self._keyed_switch: Any = kd.u[_U_SWITCH] if self._follow_ups and kd is not None else None
+        retries = _RETRY in self._follow_ups and kd is not None
+        self._keyed_retry: Any = kd.u[_U_RETRY] if retries and kd is not None else None
         creates = self._follow_ups or self.chaser is not None or self.bot is not None
         # A created contact's keyed resolution, handle time and patience (through each
         # channel's quantile function).
@@ -664,8 +669,11 @@ class _Centre:
         self.end[i] = now
         c = self.channel[i]
         self.n_waiting[c] -= 1
-        if self._retry_delay is not None and self._uk(i, _U_RETRY) < self.retry_prob[c]:
-            self._follow_up(i, _RETRY)
+        if self._retry_delay is not None:  # _uk(i, _U_RETRY), inlined: one per abandonment
+            k = self.slot[i]
+            u = self._keyed_retry[self.customer[i] * _ROWS + k] if k <= _SLOTS else self._u()
+            if u < self.retry_prob[c]:
+                self._follow_up(i, _RETRY)
 
     def _on_tolerance(self, event: At) -> None:
         """An async customer still unanswered after their tolerance chases on the chaser channel."""
