@@ -145,7 +145,8 @@ class _CustomerDraws:
     def _draw(self, purpose: int) -> memoryview:
         rows = _SLOTS if purpose in _FOLLOW_UP_ONLY else _ROWS
         rng = self._streams.stream(f"customer_draws/u/{purpose}")
-        return memoryview(rng.random(self._n * rows))
+        values: Any = rng.random(self._n * rows)  # a buffer of float64 (numpy's stubs say no)
+        return memoryview(values)
 
 
 class _Centre:
@@ -771,8 +772,8 @@ class _Centre:
             self.slot[i] = k
             row = cust * _SLOTS + k - 1
             self.handle[i] = self._handle_q[c](self._keyed_handle[row])
-            pat = self._patience_q[c]
-            self.patience[i] = _INF if pat is None else pat(self._keyed_patience[row])
+            pat_q = self._patience_q[c]
+            self.patience[i] = _INF if pat_q is None else pat_q(self._keyed_patience[row])
             u = self._keyed_resolve[cust * _ROWS + k]
         else:
             self.slot[i] = k if k < 255 else 255
