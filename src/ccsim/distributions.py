@@ -104,7 +104,7 @@ class Lognormal(Distribution):
         return Lognormal(self.mean * factor, self.cv)
 
     def quantile_function(self) -> Callable[[float], float]:
-        inv, exp = NormalDist(*self._mu_sigma()).inv_cdf, math.exp  # inv_cdf: C in CPython 3.11+
+        inv, exp = NormalDist(*self._mu_sigma()).inv_cdf, math.exp  # inv_cdf: C in recent CPython
         return lambda u: exp(inv(u)) if u > 0.0 else 0.0
 
 
