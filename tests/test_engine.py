@@ -272,3 +272,31 @@ def test_day_multiplier_changes_at_midnight():
     within = np.corrcoef(counts[:, 1], counts[:, 2])[0, 1]
     across = np.corrcoef(counts[:, 3], counts[:, 4])[0, 1]
     assert within > 0.3 and abs(across) < 0.2, (within, across)
+
+
+def test_busy_time_is_each_contacts_overlap_and_exactly_zero_when_idle():
+    """busy_time_s against a brute-force overlap sum, with chat weights (1/concurrency),
+    contacts still open at the horizon and contacts outside the edges; intervals nobody worked
+    in are exactly 0 (no float noise from cumulative sums)."""
+    import types
+
+    from ccsim.metrics import busy_time_s
+
+    rng = np.random.default_rng(3)
+    edges = np.arange(0.0, 1001.0, 100.0)
+    for _ in range(200):
+        m = int(rng.integers(0, 40))
+        start = rng.uniform(-50.0, 1100.0, m)
+        end = start + rng.exponential(150.0, m)
+        start[rng.random(m) < 0.1] = np.nan  # never answered
+        end[rng.random(m) < 0.1] = np.nan  # still in service at the horizon
+        w = rng.choice([1.0, 0.5, 1.0 / 3.0], m)
+        rec = types.SimpleNamespace(answer_s=start, end_s=end, horizon_s=1000.0)
+        got = busy_time_s(rec, edges, None, w)  # type: ignore[arg-type]
+        expected = np.zeros(len(edges) - 1)
+        for i in np.flatnonzero(~np.isnan(start)):
+            e = 1000.0 if np.isnan(end[i]) else end[i]
+            over = np.minimum(e, edges[1:]) - np.maximum(start[i], edges[:-1])
+            expected += w[i] * np.maximum(over, 0.0)
+        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-9)
+        assert np.all(got[expected == 0.0] == 0.0)

@@ -146,27 +146,41 @@ def busy_time_s(
 ) -> np.ndarray:
     """Agent-seconds spent handling contacts between consecutive ``edges_s``.
 
-    Busy time up to x is sum_i w_i (min(end_i, x) - min(start_i, x)); with starts and ends
-    sorted, sum_i w_i min(v_i, x) is a cumulative sum plus x times the weight above x.
-    ``weight`` is 1/concurrency: a chat agent with k chats open is busy once, not k times.
+    Each contact adds its weight times its overlap with each interval: the part of its first
+    and last interval it covers, and the whole width of the intervals in between (a running
+    sum of weights over interval indices). Only non-negative terms are added, so an interval
+    nobody worked in is exactly 0 (differences of whole-horizon cumulative sums left float
+    noise such as -2e-13 in empty night intervals). ``weight`` is 1/concurrency: a chat agent
+    with k chats open is busy once, not k times.
     """
     started = ~np.isnan(records.answer_s)
     if mask is not None:
         started &= mask
-    start = records.answer_s[started]
+    n = len(edges_s) - 1
+    lo, hi = edges_s[0], edges_s[-1]
+    start = np.clip(records.answer_s[started], lo, hi)
     end = records.end_s[started]
-    end = np.where(np.isnan(end), records.horizon_s, end)
+    end = np.clip(np.where(np.isnan(end), records.horizon_s, end), lo, hi)
     w = np.ones(start.size) if weight is None else weight[started]
-
-    def sum_min(v: np.ndarray) -> np.ndarray:
-        order = np.argsort(v, kind="stable")
-        v, ww = v[order], w[order]
-        csum = np.concatenate(([0.0], np.cumsum(v * ww)))
-        wsum = np.concatenate(([0.0], np.cumsum(ww)))
-        k = np.searchsorted(v, edges_s, side="right")
-        return csum[k] + edges_s * (wsum[-1] - wsum[k])
-
-    return np.diff(sum_min(end) - sum_min(start))
+    keep = end > start
+    start, end, w = start[keep], end[keep], w[keep]
+    ks = np.minimum(np.searchsorted(edges_s, start, side="right") - 1, n - 1)
+    ke = np.minimum(np.searchsorted(edges_s, end, side="right") - 1, n - 1)
+    one = ks == ke
+    busy = np.zeros(n)
+    busy += np.bincount(ks[one], weights=w[one] * (end[one] - start[one]), minlength=n)
+    ks, ke, w, s0, e0 = ks[~one], ke[~one], w[~one], start[~one], end[~one]
+    busy += np.bincount(ks, weights=w * (edges_s[ks + 1] - s0), minlength=n)
+    busy += np.bincount(ke, weights=w * (e0 - edges_s[ke]), minlength=n)
+    # Whole intervals ks+1 .. ke-1: the contacts open across each, counted in integers per
+    # weight (1/concurrency takes a few values), so a running count that returns to zero is 0.
+    across = np.zeros(n)
+    for wv in np.unique(w):
+        mine = w == wv
+        opened = np.bincount(ks[mine] + 1, minlength=n + 1) - np.bincount(ke[mine], minlength=n + 1)
+        across += wv * np.cumsum(opened[:n])
+    busy += across * np.diff(edges_s)
+    return busy
 
 
 def required_agents(centre: Centre, c: int, rate_per_s: float) -> tuple[int, int]:
