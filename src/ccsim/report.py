@@ -223,6 +223,11 @@ def _report_md(result: RunResult, plot_names: list[str]) -> str:
         )
     lines += [
         "",
+        "Occupancy per interval (`pools.csv`, `occupancy.png`) can pass 100%: an agent whose "
+        "shift ends finishes the contact in hand, busy time beyond the staffed time.",
+    ]
+    lines += [
+        "",
         "## Whole centre (mean over replications, 95% confidence interval)",
         "",
         "| metric | mean | 95% CI |",
