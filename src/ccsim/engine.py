@@ -402,7 +402,7 @@ class _Centre:
                 self._repeat_delay,
             )
         self._keyed_switch: Any = kd.u[_U_SWITCH] if self._follow_ups and kd is not None else None
-        retries = _RETRY in self._follow_ups and kd is not None
+        retries = _RETRY in self._follow_ups  # only with keyed draws
         self._keyed_retry: Any = kd.u[_U_RETRY] if retries and kd is not None else None
         creates = self._follow_ups or self.chaser is not None or self.bot is not None
         # A created contact's keyed resolution, handle time and patience (through each

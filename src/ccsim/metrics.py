@@ -148,10 +148,10 @@ def busy_time_s(
 
     Each contact adds its weight times its overlap with each interval: the part of its first
     and last interval it covers, and the whole width of the intervals in between (a running
-    sum of weights over interval indices). Only non-negative terms are added, so an interval
-    nobody worked in is exactly 0 (differences of whole-horizon cumulative sums left float
-    noise such as -2e-13 in empty night intervals). ``weight`` is 1/concurrency: a chat agent
-    with k chats open is busy once, not k times.
+    count of open contacts over interval indices, per weight). Only non-negative terms are
+    added, so an interval nobody worked in is exactly 0 (differences of whole-horizon
+    cumulative sums left float noise such as -2e-13 in empty night intervals). ``weight`` is
+    1/concurrency: a chat agent with k chats open is busy once, not k times.
     """
     started = ~np.isnan(records.answer_s)
     if mask is not None:
