@@ -112,6 +112,17 @@ def test_rounding_never_parks_a_timer_in_a_started_interval():
     assert [(tt, v) for tt, v in log if v == "edge"] == [(t, "edge")]
 
 
+def test_numpy_floor_divide_is_pythons_on_floats():
+    """The engine lists first contacts' tolerance per interval with numpy's floor_divide; the
+    calendar parks a timer by Python's ``t // interval_s``: the two must agree to the last bit,
+    at interval edges too (k * dt that rounds below k, as in the test above)."""
+    rng = np.random.default_rng(5)
+    for dt in (0.1, 900.0, 1800.0, 3600.0, 1 / 3):
+        t = np.concatenate([rng.uniform(0, 1e6, 5000), np.arange(1, 5000) * dt])
+        t = np.concatenate([t, np.nextafter(t, 0), np.nextafter(t, np.inf)])
+        assert np.floor_divide(t, dt).tolist() == [x // dt for x in t.tolist()]
+
+
 # ------------------------------------------------------------------ the engine's shortcuts
 
 

@@ -323,12 +323,12 @@ class _Centre:
         self.n_intervals = centre.n_intervals
         self.interval_s = centre.interval_s
         is_open = centre.rate_per_s.sum(axis=1) > 0
-        self.next_open = []
-        for c in range(n_ch):
-            nxt = np.full(centre.n_intervals + 1, centre.n_intervals, dtype=np.int64)
-            for k in range(centre.n_intervals - 1, -1, -1):
-                nxt[k] = k if is_open[c, k] else nxt[k + 1]
-            self.next_open.append(nxt.tolist())
+        # (n_intervals: never): a running minimum from the end over the open intervals' indices.
+        n_k = centre.n_intervals
+        open_k = np.where(is_open, np.arange(n_k), n_k)
+        self.next_open = [
+            np.minimum.accumulate(row[::-1])[::-1].tolist() + [n_k] for row in open_k
+        ]
         self._new_handle = [
             _Draws(streams.stream(f"handle_time/{ch.name}/new"), ch.handle_time.sample)
             for ch in chans
@@ -363,18 +363,22 @@ class _Centre:
         # arrive (its timer then finds out), instead of a calendar timer each as it queues:
         # nearly every e-mail queues, and most are answered long before their customer would
         # chase. Contacts a chatbot may front queue later, and keep the calendar timer.
-        self.tolerance_due: list[list[int]] = [[] for _ in range(centre.n_intervals)]
+        dt = centre.interval_s
+        self.tolerance_due: list[list[int]] = [[] for _ in range(n_k)]
         self.tolerance_on_queue = list(self.fronted)  # per queue key, for first contacts
         asyncs = np.array(self.has_patience) & np.array(self.is_async)
         if asyncs.any():
             key = customers.channel.astype(np.int64) * n_in + customers.intent
             mine = asyncs[customers.channel] & ~np.array(self.tolerance_on_queue, dtype=bool)[key]
             first = np.flatnonzero(mine)
-            due = (customers.arrival_s[first] + customers.patience_s[first]).tolist()
-            for i, t in zip(first.tolist(), due, strict=True):
-                k = int(t // self.interval_s)  # as the calendar parks a timer
-                if k < self.n_intervals:
-                    self.tolerance_due[k].append(i)
+            # The interval as the calendar parks a timer (numpy's floor_divide on floats is
+            # Python's //), then the contacts of each interval in id order (a stable sort).
+            k = np.floor_divide(customers.arrival_s[first] + customers.patience_s[first], dt)
+            keep = k < n_k
+            first, k = first[keep], k[keep].astype(np.int64)
+            ids = first[np.argsort(k, kind="stable")].tolist()
+            ends = np.cumsum(np.bincount(k, minlength=n_k)).tolist()
+            self.tolerance_due = [ids[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
         follow_ups = self._retry_delay is not None or self.has_repeats or self.chaser is not None
         st = centre.strategies
         self.keyed = (
