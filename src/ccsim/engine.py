@@ -326,9 +326,7 @@ class _Centre:
         # (n_intervals: never): a running minimum from the end over the open intervals' indices.
         n_k = centre.n_intervals
         open_k = np.where(is_open, np.arange(n_k), n_k)
-        self.next_open = [
-            np.minimum.accumulate(row[::-1])[::-1].tolist() + [n_k] for row in open_k
-        ]
+        self.next_open = [np.minimum.accumulate(row[::-1])[::-1].tolist() + [n_k] for row in open_k]
         self._new_handle = [
             _Draws(streams.stream(f"handle_time/{ch.name}/new"), ch.handle_time.sample)
             for ch in chans
