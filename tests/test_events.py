@@ -133,6 +133,9 @@ class PlainTimers(_Centre):
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
         self._calendar_at = lambda t, value, cb, waiting=-1: at_time(self.env, t, value, cb)
+        self._calendar_at_interval = lambda t, k, value, cb, waiting=-1: at_time(
+            self.env, t, value, cb
+        )
         # First contacts' async tolerance timers too: set as each contact queues, not up front.
         self.tolerance_on_queue = [True] * len(self.tolerance_on_queue)
         self.tolerance_due = [[] for _ in self.tolerance_due]

@@ -102,10 +102,13 @@ class Calendar:
         at_time(self.env, 0.0, 0, self._tick)
 
     def at(self, t: float, value: Any, callback: Any, waiting: int = -1) -> None:
+        self.at_interval(t, int(t // self.interval_s), value, callback, waiting)
+
+    def at_interval(self, t: float, k: int, value: Any, callback: Any, waiting: int = -1) -> None:
+        """``at`` for a caller that has the interval ``k = int(t // interval_s)`` at hand."""
         if t < self.window_end:
             at_time(self.env, t, value, callback)
             return
-        k = int(t // self.interval_s)
         if k <= self.k:  # rounding put t // interval_s one lower: not before the next interval
             k = self.k + 1
         if k < self.n_intervals:

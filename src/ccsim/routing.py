@@ -140,6 +140,7 @@ class SkillsPriorityRouter(_LongestIdle):
         self._ranked: list[list[deque[int]]] = []
         self._ranked_now: list[list[deque[int]]] = []
         self._fifo: list[deque[int] | None] = []  # the pool's only deque, if that simple
+        self._plain: list[list[deque[int]] | None] = []  # its rank deques, if no deferred work
         for p, entries in enumerate(e.pool_queues):
             by_rank: dict[Any, deque[int]] = {}
             for q, key, rank in entries:  # best rank first
@@ -152,6 +153,7 @@ class SkillsPriorityRouter(_LongestIdle):
             self._ranked.append(ranked)
             self._ranked_now.append([d for d in ranked if id(d) not in deferred])
             self._fifo.append(ranked[0] if len(ranked) == 1 and not deferred else None)
+            self._plain.append(None if deferred else ranked)
         self._queues = (
             [_sink(sinks) for sinks in waiting],
             [_sink(sinks) for sinks in overflowed],
@@ -173,11 +175,12 @@ class SkillsPriorityRouter(_LongestIdle):
                         return ELSEWHERE
                     return i
             return -1
-        # Deferred work (workload shifting) only while enough colleagues stay idle.
-        if self.deferred_keys[p] and len(self.idle[p]) < self.deferred_min_idle[p]:
-            ranked = self._ranked_now[p]
-        else:
-            ranked = self._ranked[p]
+        ranked = self._plain[p]
+        if ranked is None:  # deferred work (workload shifting) only while enough colleagues idle
+            if len(self.idle[p]) < self.deferred_min_idle[p]:
+                ranked = self._ranked_now[p]
+            else:
+                ranked = self._ranked[p]
         # A plain loop: a pool has a few ranks (the default week: 4 to 7), fewer than it takes
         # for compress(ranked, ranked) to pay for building its iterators (~100 ns per call).
         for q in ranked:  # best rank first
