@@ -162,8 +162,8 @@ class _Centre:
     __slots__ = tuple(
         """
         agent_channel agent_pool answer arrival _arrive bot bot_busy bot_ctx_share _bot_rng
-        bot_switch_cdf calendar _calendar_at _calendar_at_interval capacity cb cb_accept _cb_base_arrival cb_deadline
-        _cb_follow_up cb_min_idle cb_on _cb_overflow _cb_patience _cb_service_end cb_threshold
+        bot_switch_cdf calendar _calendar_at _calendar_at_interval capacity cb cb_accept
+        _cb_base_arrival cb_deadline _cb_follow_up cb_min_idle cb_on _cb_overflow _cb_patience _cb_service_end cb_threshold
         _cb_tolerance cbdue cbq centre channel chaser _columns conc conc_factor contain ctx
         ctx_handle ctx_repeat ctx_share customer deferred_keys deferred_min_idle deferred_pools
         draining end env factor fcr _find_agent _follow_ups fronted handle _handle_q has_cb
