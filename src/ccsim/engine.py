@@ -163,18 +163,18 @@ class _Centre:
         """
         agent_channel agent_pool answer arrival _arrive bot bot_busy bot_ctx_share _bot_rng
         bot_switch_cdf calendar _calendar_at _calendar_at_interval capacity cb cb_accept
-        _cb_base_arrival cb_deadline _cb_follow_up cb_min_idle cb_on _cb_overflow _cb_patience _cb_service_end cb_threshold
-        _cb_tolerance cbdue cbq centre channel chaser _columns conc conc_factor contain ctx
-        ctx_handle ctx_repeat ctx_share customer deferred_keys deferred_min_idle deferred_pools
-        draining end env factor fcr _find_agent _follow_ups fronted handle _handle_q has_cb
-        has_overflow has_patience has_repeats idle idle_since intent interval_s is_async keyed
-        _keyed_handle _keyed_patience _keyed_resolve _keyed_retry _keyed_session_u _keyed_switch
-        kind leaving mean_handle n n_active n_base n_ch n_follow n_in n_intervals n_waiting
-        _new_handle _new_patience _new_u _next_contact next_open notify oqueue overflow_s
-        overflow_watch partial patience _patience_q pool_keys pool_of pool_queues present
-        primary_pools prof queue queued repeat_cdf _repeat_delay resolve_u retry_cdf
-        _retry_delay retry_prob room router secondary_pools _session_q slot staffing state
-        to_leave tolerance_due tolerance_on_queue _u unresolved
+        _cb_base_arrival cb_deadline _cb_follow_up cb_min_idle cb_on _cb_overflow _cb_patience
+        _cb_service_end cb_threshold _cb_tolerance cbdue cbq centre channel chaser _columns conc
+        conc_factor contain ctx ctx_handle ctx_repeat ctx_share customer deferred_keys
+        deferred_min_idle deferred_pools draining end env factor fcr _find_agent _follow_ups
+        fronted handle _handle_q has_cb has_overflow has_patience has_repeats idle idle_since
+        intent interval_s is_async keyed _keyed_handle _keyed_patience _keyed_resolve _keyed_retry
+        _keyed_session_u _keyed_switch kind leaving mean_handle n n_active n_base n_ch n_follow
+        n_in n_intervals n_waiting _new_handle _new_patience _new_u _next_contact next_open notify
+        oqueue overflow_s overflow_watch partial patience _patience_q pool_keys pool_of pool_queues
+        present primary_pools prof queue queued repeat_cdf _repeat_delay resolve_u retry_cdf
+        _retry_delay retry_prob room router secondary_pools _session_q slot staffing state to_leave
+        tolerance_due tolerance_on_queue _u unresolved
         """.split()
     )
 
