@@ -55,7 +55,7 @@ def run_until(env: simpy.Environment, horizon_s: float) -> None:
     queue = env._queue
     while queue and queue[0][0] < horizon_s:
         env._now, _, _, event = heappop(queue)
-        callbacks, event.callbacks = event.callbacks, None
+        callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
         for callback in callbacks:
             callback(event)
         if not event._ok and not hasattr(event, "_defused"):
