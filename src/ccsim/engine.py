@@ -61,6 +61,7 @@ _CHUNK = 4096
 # and later), and a full chunk per stream and channel cost more than the draws used.
 _DRAW_CHUNK = 256
 _INF = float("inf")
+_COLUMN_DTYPE = {"d": np.float64, "q": np.int64, "B": np.uint8}  # array typecodes
 
 
 def _uniform(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -182,39 +183,53 @@ class _Centre:
         self.env = simpy.Environment()
         self.centre = centre
         chans, intents, pools = centre.channels, centre.intents, centre.pools
-        self.n_base = len(customers.arrival_s)
+        n = self.n_base = len(customers.arrival_s)
         # -- contact columns (appended for customers created during the run) ----------------
-        self.arrival = array("d", customers.arrival_s.tolist())
-        self.channel = bytearray(customers.channel.astype(np.uint8).tobytes())
-        self.intent = bytearray(customers.intent.astype(np.uint8).tobytes())
-        self.kind = (
-            bytearray(self.n_base)
-            if customers.kind is None
-            else bytearray(customers.kind.astype(np.uint8).tobytes())
+        # Built from numpy's buffers (a tolist() per column cost ~25 ns a contact each), with
+        # room for the contacts the run creates (retries, repeats, chasers, bot switches): a
+        # week creates about a quarter as many as come of their own accord, and each later
+        # _grow copies every column. A run that creates more still grows them.
+        b = centre.behaviour
+        creates = (
+            b.retry_delay is not None
+            or b.repeat_delay is not None
+            or b.chaser_channel is not None
+            or centre.strategies.chatbot is not None
         )
-        self.customer = array("q", range(self.n_base))
-        self.handle = array("d", customers.handle_s.tolist())
-        self.patience = array("d", customers.patience_s.tolist())
-        self.resolve_u = array("d", customers.resolve_u.tolist())  # compared with FCR: no rounding
+        room = max(_CHUNK, n // 3) if creates else 0
+
+        def column(typecode: str, values: Any = None) -> Any:
+            """A column of n contacts (``values``, else zeros) and ``room`` zeros after them."""
+            buf = np.zeros(n + room, dtype=_COLUMN_DTYPE[typecode])
+            if values is not None:
+                buf[:n] = values
+            return bytearray(buf.tobytes()) if typecode == "B" else array(typecode, buf.tobytes())
+
+        self.arrival = column("d", customers.arrival_s)
+        self.channel = column("B", customers.channel)
+        self.intent = column("B", customers.intent)
+        self.kind = column("B", customers.kind)
+        self.customer = column("q", np.arange(n))
+        self.handle = column("d", customers.handle_s)
+        self.patience = column("d", customers.patience_s)
+        self.resolve_u = column("d", customers.resolve_u)  # compared with FCR: no rounding
         # 1: not resolved at first contact (resolve_u >= the intent's FCR), known from the start.
         self.fcr = [it.fcr for it in intents]
         fcr = np.array(self.fcr, dtype=np.float64)
-        self.unresolved = bytearray(
-            (customers.resolve_u >= fcr[customers.intent]).astype(np.uint8).tobytes()
-        )
-        self.answer = array("d", bytes(8 * self.n_base))
-        self.end = array("d", bytes(8 * self.n_base))
-        self.state = bytearray(self.n_base)
+        self.unresolved = column("B", customers.resolve_u >= fcr[customers.intent])
+        self.answer = column("d")
+        self.end = column("d")
+        self.state = column("B")
         if customers.prevented is not None and customers.prevented.any():
             for i in np.flatnonzero(customers.prevented).tolist():
                 self.state[i] = _PREVENTED  # a proactive notice: this customer never comes
                 self.end[i] = self.arrival[i]
-        self.pool_of = bytearray(self.n_base)
-        self.queued = array("d", self.arrival)  # joined the agents' queue (later after a bot)
-        self.cb = bytearray(self.n_base)  # 1: accepted a callback
-        self.ctx = bytearray(self.n_base)  # 1: arrived with context (omnichannel, bot handover)
-        self.slot = bytearray(self.n_base)  # which row of the customer's keyed draws
-        self.n, self.capacity = self.n_base, self.n_base  # contacts so far, room in the columns
+        self.pool_of = column("B")
+        self.queued = column("d", customers.arrival_s)  # joined the agents' queue (later: bot)
+        self.cb = column("B")  # 1: accepted a callback
+        self.ctx = column("B")  # 1: arrived with context (omnichannel, bot handover)
+        self.slot = column("B")  # which row of the customer's keyed draws
+        self.n, self.capacity = n, n + room  # contacts so far, room in the columns
         self._columns: list[Any] = [
             self.arrival, self.channel, self.intent, self.kind, self.customer, self.handle,
             self.patience, self.resolve_u, self.answer, self.end, self.state, self.pool_of,
@@ -307,7 +322,6 @@ class _Centre:
         self.to_leave = [0] * n_pool
         self.draining: list[dict[int, None]] = [{} for _ in range(n_pool)]
         # -- behaviour -------------------------------------------------------------------------
-        b = centre.behaviour
         self.retry_prob = b.retry_prob.tolist()
         self.overflow_s = b.overflow_s
         self.chaser = b.chaser_channel
