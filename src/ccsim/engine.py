@@ -190,13 +190,10 @@ class _Centre:
         # week creates about a quarter as many as come of their own accord, and each later
         # _grow copies every column. A run that creates more still grows them.
         b = centre.behaviour
-        creates = (
-            b.retry_delay is not None
-            or b.repeat_delay is not None
-            or b.chaser_channel is not None
-            or centre.strategies.chatbot is not None
-        )
-        room = max(_CHUNK, n // 3) if creates else 0
+        self.fcr = [it.fcr for it in intents]
+        self.has_repeats = any(f < 1.0 for f in self.fcr) and b.repeat_delay is not None
+        follow_ups = b.retry_delay is not None or self.has_repeats or b.chaser_channel is not None
+        room = max(_CHUNK, n // 3) if follow_ups or centre.strategies.chatbot is not None else 0
 
         def column(typecode: str, values: Any = None) -> Any:
             """A column of n contacts (``values``, else zeros) and ``room`` zeros after them."""
@@ -214,7 +211,6 @@ class _Centre:
         self.patience = column("d", customers.patience_s)
         self.resolve_u = column("d", customers.resolve_u)  # compared with FCR: no rounding
         # 1: not resolved at first contact (resolve_u >= the intent's FCR), known from the start.
-        self.fcr = [it.fcr for it in intents]
         fcr = np.array(self.fcr, dtype=np.float64)
         self.unresolved = column("B", customers.resolve_u >= fcr[customers.intent])
         self.answer = column("d")
@@ -338,7 +334,6 @@ class _Centre:
         # comes on is bisect_right(row, u) (the last channel takes whatever rounding leaves).
         self.retry_cdf = np.cumsum(b.retry_switch, axis=1)[:, :-1].tolist()
         self.repeat_cdf = np.cumsum(b.repeat_switch, axis=1)[:, :-1].tolist()
-        self.has_repeats = any(f < 1.0 for f in self.fcr) and b.repeat_delay is not None
         # next_open[c][k]: the first interval >= k in which channel c expects arrivals.
         self.n_intervals = centre.n_intervals
         self.interval_s = centre.interval_s
@@ -398,7 +393,6 @@ class _Centre:
             ids = first[np.argsort(k, kind="stable")].tolist()
             ends = np.cumsum(np.bincount(k, minlength=n_k)).tolist()
             self.tolerance_due = [ids[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
-        follow_ups = self._retry_delay is not None or self.has_repeats or self.chaser is not None
         st = centre.strategies
         self.keyed = (
             _CustomerDraws(self.n_base, streams)
@@ -432,9 +426,8 @@ class _Centre:
         creates = follows or self.chaser is not None or self.bot is not None
         # A created contact's keyed resolution, handle time and patience (through each
         # channel's quantile function).
-        self._keyed_resolve: Any = None
         if creates and kd is not None:
-            self._keyed_resolve = kd.u[_U_RESOLVE]
+            self._keyed_resolve: Any = kd.u[_U_RESOLVE]
             self._keyed_handle = kd.u[_U_HANDLE]
             self._keyed_patience = kd.u[_U_PATIENCE]
             self._handle_q = [ch.handle_time.quantile_function() for ch in chans]
