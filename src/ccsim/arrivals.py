@@ -221,9 +221,9 @@ def sample_customers(centre: Centre, streams: RandomStreams) -> Customers:
         # Call numbers within their group -> customer indices after the merge and sort.
         offset = np.cumsum([0] + [gr["arrival_s"].size for gr in groups])
         notify = np.full(offset[-1], -1, dtype=np.int64)
-        for ev, calls, per_customer in calls_for:
+        for ev, call_group, per_customer in calls_for:
             hit = per_customer >= 0
-            notify[offset[ev] : offset[ev + 1]][hit] = offset[calls] + per_customer[hit]
+            notify[offset[ev] : offset[ev + 1]][hit] = offset[call_group] + per_customer[hit]
         position = np.empty_like(order)
         position[order] = np.arange(order.size)
         notify = notify[order]

@@ -462,10 +462,10 @@ def _markdown(report: ComparisonReport, plots: list[str]) -> str:
             + " | ".join(_num(_total_mean(b, m), m) for m in EFFECT_METRICS)
             + " |"
         )
-        for i, s in enumerate(w.steps):
-            job = w.chain[i + 1]
+        for n, s in enumerate(w.steps):
+            job = w.chain[n + 1]
             lines.append(
-                f"| + {added_strategy(job, w.chain[i])} | {job.name} | "
+                f"| + {added_strategy(job, w.chain[n])} | {job.name} | "
                 + " | ".join(f"{_num(s[m].mean, m)} ({_ci(s[m], m)})" for m in EFFECT_METRICS)
                 + " |"
             )

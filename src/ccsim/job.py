@@ -14,7 +14,7 @@ import traceback
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from omegaconf import DictConfig, OmegaConf
 
@@ -44,7 +44,7 @@ class Job:
 def _raw(cfg: DictConfig | dict[str, Any]) -> dict[str, Any]:
     raw = OmegaConf.to_container(cfg, resolve=True) if isinstance(cfg, DictConfig) else dict(cfg)
     assert isinstance(raw, dict)
-    return raw
+    return cast(dict[str, Any], raw)  # config keys are strings
 
 
 def validate_config(cfg: DictConfig | dict[str, Any], base_dir: Path | None = None) -> Job:

@@ -347,8 +347,9 @@ def scenario_from_config(raw: Any) -> Scenario:
     )
 
 
-def run_settings_from_config(raw: Any, scenario: Scenario) -> RunSettings:
-    """Validate ``cfg.run``; the warm-up must leave at least one interval to measure."""
+def run_settings_from_config(raw: Any, scenario: Scenario | Centre) -> RunSettings:
+    """Validate ``cfg.run`` for a single queue or a centre (their horizon and interval); the
+    warm-up must leave at least one interval to measure."""
     p = "run."
     d = with_defaults(as_dict(raw), RunConf, p)
     seed = number(d, "seed", p, minimum=0.0, integer=True)
