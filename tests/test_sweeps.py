@@ -52,6 +52,35 @@ def test_changed_config_in_the_same_folder_is_rerun(compose_cfg, tmp_path):
     assert run_job(a, tmp_path, resume=False) is not None
 
 
+def test_results_of_other_ccsim_code_are_rerun(compose_cfg, tmp_path, monkeypatch):
+    cfg = compose_cfg("scenario=erlang_c", "scenario.horizon_h=2", "run.plots=false")
+    assert run_job(cfg, tmp_path) is not None
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["code_digest"] == ccsim.job.code_digest()
+    assert run_job(cfg, tmp_path) is None  # same config, same code: kept
+    # The same config after an upgrade (or an edit of the engine): run again.
+    monkeypatch.setattr(ccsim.job, "code_digest", lambda: "another version!")
+    assert run_job(cfg, tmp_path) is not None
+    assert json.loads((tmp_path / "summary.json").read_text())["code_digest"] == "another version!"
+    assert run_job(cfg, tmp_path) is None
+
+
+def test_the_code_digest_changes_with_any_module(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    package = tmp_path / "ccsim"
+    shutil.copytree(Path(ccsim.job.__file__).parent, package)
+    first = ccsim.job.source_digest(package)
+    assert first == ccsim.job.code_digest()  # the installed package, as copied
+    engine = package / "engine.py"
+    engine.write_bytes(engine.read_bytes().replace(b"_CHUNK = 4096", b"_CHUNK = 4097"))
+    edited = ccsim.job.source_digest(package)
+    assert edited != first
+    (package / "extra.py").write_text("")
+    assert ccsim.job.source_digest(package) not in (first, edited)
+
+
 def test_a_failing_job_records_its_error(compose_cfg, tmp_path, monkeypatch):
     cfg = compose_cfg("scenario=erlang_c", "scenario.horizon_h=2", "run.plots=false")
 

@@ -6,6 +6,7 @@ directly with a composed config.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -26,7 +27,15 @@ from .run import RunResult, run
 from .scenario import RunSettings, Scenario, run_settings_from_config, scenario_from_config
 from .strategy_config import apply_to_centre_config, strategies_for, strategy_names
 
-__all__ = ["Job", "validate_config", "run_job", "run_job_recording_errors", "config_digest"]
+__all__ = [
+    "Job",
+    "validate_config",
+    "run_job",
+    "run_job_recording_errors",
+    "config_digest",
+    "code_digest",
+    "source_digest",
+]
 
 log = logging.getLogger("ccsim")
 
@@ -92,12 +101,34 @@ def config_digest(cfg: DictConfig | dict[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
+def source_digest(package: Path) -> str:
+    """A fingerprint of the Python source under ``package``: every module's path and bytes."""
+    h = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0")
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+@functools.cache
+def code_digest() -> str:
+    """A fingerprint of ccsim's own source code: results that other code made, before an
+    upgrade or a change to the engine, are not reused on resume."""
+    return source_digest(Path(__file__).parent)
+
+
 def _finished(out_dir: Path, digest: str) -> bool:
+    """Whether ``out_dir`` holds this config's results, made by this code."""
     try:
         summary = json.loads((out_dir / "summary.json").read_text())
     except (OSError, ValueError):
         return False
-    return bool(summary.get("config_digest") == digest)
+    if summary.get("config_digest") != digest:
+        return False
+    if summary.get("code_digest") != code_digest():
+        log.info("results in %s were made by other ccsim code: run again", out_dir)
+        return False
+    return True
 
 
 def run_job(
@@ -131,7 +162,7 @@ def run_job(
     )
     result = run(c, job.settings, progress=_progress, scenario=job.scenario, start=job.start)
     (out_dir / "error.json").unlink(missing_ok=True)  # an earlier failure of this job is over
-    write_outputs(result, out_dir, _raw(cfg), digest)
+    write_outputs(result, out_dir, _raw(cfg), digest, code_digest())
     est = result.estimates
     for ch, ce in zip(c.channels, result.channel_estimates, strict=True):
         log.info(

@@ -36,7 +36,7 @@ def _est(e: Estimate) -> dict[str, float]:
     return {"mean": e.mean, "ci95_low": e.ci_low, "ci95_high": e.ci_high, "std": e.std, "n": e.n}
 
 
-def _summary(result: RunResult, config: dict[str, Any], digest: str) -> dict[str, Any]:
+def _summary(result: RunResult, config: dict[str, Any], digest: str, code: str) -> dict[str, Any]:
     c, st = result.centre, result.settings
     n = sum(r.n_contacts for r in result.replications)
     return {
@@ -86,6 +86,7 @@ def _summary(result: RunResult, config: dict[str, Any], digest: str) -> dict[str
         ),
         "config": config,
         "config_digest": digest,
+        "code_digest": code,
     }
 
 
@@ -282,10 +283,11 @@ def _report_md(result: RunResult, plot_names: list[str]) -> str:
 
 
 def write_outputs(
-    result: RunResult, out_dir: Path, config: dict[str, Any], digest: str = ""
+    result: RunResult, out_dir: Path, config: dict[str, Any], digest: str = "", code: str = ""
 ) -> list[Path]:
     """Write every output file of a run into ``out_dir``; returns their paths. ``summary.json``
-    is written last: its presence (with ``digest``) marks the job as finished."""
+    is written last: its presence (with the config's ``digest`` and the ``code`` digest of
+    ccsim that made it) marks the job as finished."""
     out_dir = Path(out_dir)
     c = result.centre
     iv = result.interval_means()
@@ -319,5 +321,5 @@ def write_outputs(
             written.append(path)
             plot_names.append(path.name)
     atomic_write_text(out_dir / "report.md", _report_md(result, plot_names))
-    write_json(out_dir / "summary.json", _summary(result, config, digest))
+    write_json(out_dir / "summary.json", _summary(result, config, digest, code))
     return written + [out_dir / "report.md", out_dir / "summary.json"]
