@@ -124,6 +124,28 @@ CASES += [
 ]
 
 
+# A value of the wrong shape: what the key takes, in ccsim's words (not OmegaConf's).
+CASES += [
+    (
+        ["centre.pools.voice_team.skills=[]"],
+        ["centre.pools.voice_team.skills", "mapping", "not a list", "skills.NAME=VALUE"],
+    ),
+    (["centre.behaviour.retry_prob=0.3"], ["centre.behaviour.retry_prob", "not one value"]),
+    (
+        ["centre.behaviour.repeat_delay.values_s={a:1}"],
+        ["centre.behaviour.repeat_delay.values_s", "takes a list, not a mapping"],
+    ),
+    (["centre.behaviour.repeat_delay.values_s=5"], ["values_s", "takes a list, not one value"]),
+    (
+        ["scenario=erlang_c", "scenario.handle_time=5"],
+        ["scenario.handle_time", "section", "dist, mean_s, cv", "handle_time.dist=VALUE"],
+    ),
+    (
+        ["centre.channels.chat.concurrency=[1,2]"],
+        ["centre.channels.chat.concurrency", "takes an integer, not a list"],
+    ),
+]
+
 # Strategies (the strategy config group).
 CASES += [
     (["strategy=[chatbot,nope]"], ["strategy=nope", "unknown strategy preset", "callbacks"]),

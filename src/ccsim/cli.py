@@ -159,6 +159,11 @@ def _explain_compose_error(exc: BaseException, overrides: list[str]) -> str:
         return f"{group}={name}: unknown {group} preset {name!r}; allowed: " + ", ".join(
             _presets(group)
         )
+    merge = re.match(r"Error merging override (.+?); (.+)", text)
+    if merge:
+        wrong_shape = _explain_wrong_shape(*merge.groups())
+        if wrong_shape:
+            return wrong_shape
     if "NoneType" in text or "Unexpected type: None" in text:
         for ov in overrides:
             key = ov.lstrip("+~").split("=", 1)[0]
@@ -175,6 +180,42 @@ def _explain_compose_error(exc: BaseException, overrides: list[str]) -> str:
                     "it in every job)"
                 )
     return text
+
+
+def _explain_wrong_shape(override: str, why: str) -> str | None:
+    """OmegaConf's words for a value of the wrong shape (a list where the schema has names and
+    values, one value where it has a section...) turned into what the key takes."""
+    key, _, value = override.lstrip("+~").partition("=")
+    value = value.strip()
+    given = "a list" if value.startswith("[") else "a mapping" if value.startswith("{") else None
+    mapping = (
+        f"{override}: {key} takes names and values (a mapping), not {given or 'one value'}: set "
+        f"one entry with {key}.NAME=VALUE, or all of them with {key}={{NAME: VALUE, ...}}"
+    )
+    listing = f"{override}: {key} takes a list, not {given or 'one value'}: write {key}=[A, B, ...]"
+    if "Cannot merge DictConfig with ListConfig" in why:
+        return mapping if given == "a list" else listing
+    if re.search(r"Cannot assign \w+ to Dict\[", why):
+        return mapping
+    if re.search(r"is not a ListConfig, list or tuple", why):
+        return listing
+    section = re.search(r"is not a subclass of (\w+)", why)
+    if section:
+        from . import schema
+
+        conf = getattr(schema, section.group(1), None)
+        names = [f.name for f in dataclasses.fields(conf)] if dataclasses.is_dataclass(conf) else []
+        fields = f" ({', '.join(names)})" if names else ""
+        return (
+            f"{override}: {key} is a section with fields of its own{fields}, not one value: set "
+            f"a field, e.g. {key}.{names[0] if names else 'FIELD'}=VALUE"
+        )
+    scalar = re.search(r"of type '(list|dict)' could not be converted to (\w+)", why)
+    if scalar:
+        kind = {"Integer": "an integer", "Float": "a number", "Boolean": "true or false"}
+        wants = kind.get(scalar.group(2), "a single value")
+        return f"{override}: {key} takes {wants}, not {given or 'a ' + scalar.group(1)}"
+    return None
 
 
 def _presets(group: str) -> list[str]:
