@@ -74,7 +74,7 @@ def test_the_code_digest_changes_with_any_module(tmp_path):
     first = ccsim.job.source_digest(package)
     assert first == ccsim.job.code_digest()  # the installed package, as copied
     engine = package / "engine.py"
-    engine.write_bytes(engine.read_bytes().replace(b"_CHUNK = 4096", b"_CHUNK = 4097"))
+    engine.write_bytes(engine.read_bytes() + b"# an edit\n")
     edited = ccsim.job.source_digest(package)
     assert edited != first
     (package / "extra.py").write_text("")

@@ -19,6 +19,7 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig
 
+from . import schema
 from .errors import ConfigError, InputFileError
 from .job import run_job_recording_errors, validate_config
 from .schema import (
@@ -201,8 +202,6 @@ def _explain_wrong_shape(override: str, why: str) -> str | None:
         return listing
     section = re.search(r"is not a subclass of (\w+)", why)
     if section:
-        from . import schema
-
         conf = getattr(schema, section.group(1), None)
         names = [f.name for f in dataclasses.fields(conf)] if dataclasses.is_dataclass(conf) else []
         fields = f" ({', '.join(names)})" if names else ""
