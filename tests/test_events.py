@@ -60,6 +60,21 @@ def test_timers_run_at_their_own_times_in_order():
             assert log.index((k * 10.0, ("interval", k))) < log.index((t, v))
 
 
+def test_simpy_runs_at_events_as_its_own():
+    """An At is not a simpy.Event (two slots, no __dict__), but SimPy's own loop runs it next to
+    its own events, in time order and ties in the order they were scheduled."""
+    env = simpy.Environment()
+    log: list[tuple[float, Any]] = []
+    fire = lambda event: log.append((env.now, event._value))  # noqa: E731
+    At(env, 2.0, "at 2", fire)
+    env.timeout(1.0, "simpy 1").callbacks.append(fire)
+    at_time(env, 1.0, "at 1", fire)
+    env.timeout(3.0, "simpy 3").callbacks.append(fire)
+    env.run(until=2.5)
+    assert log == [(1.0, "simpy 1"), (1.0, "at 1"), (2.0, "at 2")]
+    assert not hasattr(At(env, 0.0, None, fire), "__dict__")
+
+
 def test_timers_set_later_and_beyond_the_horizon():
     env, cal, log = calendar(10.0, 3)
     fire = lambda event: log.append((env.now, event._value))  # noqa: E731

