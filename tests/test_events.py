@@ -46,7 +46,7 @@ def test_timers_run_at_their_own_times_in_order():
     times = rng.uniform(0.0, 60.0, 200).tolist() + [25.0, 25.0, 49.99999999999999]
     # Set at time 0 (interval 0), some at once, most parked for later intervals.
     for n, t in enumerate(times):
-        cal.at(t, n, fire)
+        cal.at(t, n, (fire,))
     run_until(env, 50.0)
     fired = [(t, v) for t, v in log if not isinstance(v, tuple)]
     expected = sorted((t, n) for n, t in enumerate(times) if t < 50.0)
@@ -66,13 +66,13 @@ def test_simpy_runs_at_events_as_its_own():
     env = simpy.Environment()
     log: list[tuple[float, Any]] = []
     fire = lambda event: log.append((env.now, event._value))  # noqa: E731
-    At(env, 2.0, "at 2", fire)
+    At(env, 2.0, "at 2", (fire,))
     env.timeout(1.0, "simpy 1").callbacks.append(fire)
-    at_time(env, 1.0, "at 1", fire)
+    at_time(env, 1.0, "at 1", (fire,))
     env.timeout(3.0, "simpy 3").callbacks.append(fire)
     env.run(until=2.5)
     assert log == [(1.0, "simpy 1"), (1.0, "at 1"), (2.0, "at 2")]
-    assert not hasattr(At(env, 0.0, None, fire), "__dict__")
+    assert not hasattr(At(env, 0.0, None, (fire,)), "__dict__")
 
 
 def test_timers_set_later_and_beyond_the_horizon():
@@ -80,12 +80,12 @@ def test_timers_set_later_and_beyond_the_horizon():
     fire = lambda event: log.append((env.now, event._value))  # noqa: E731
 
     def later(event: At) -> None:  # at 15: one timer in this interval, one in the next
-        cal.at(17.0, "same interval", fire)
-        cal.at(29.5, "next interval", fire)
-        cal.at(30.0, "at the horizon", fire)
-        cal.at(1e9, "far beyond", fire)
+        cal.at(17.0, "same interval", (fire,))
+        cal.at(29.5, "next interval", (fire,))
+        cal.at(30.0, "at the horizon", (fire,))
+        cal.at(1e9, "far beyond", (fire,))
 
-    at_time(env, 15.0, None, later)
+    at_time(env, 15.0, None, (later,))
     run_until(env, 30.0)
     assert [(t, v) for t, v in log if isinstance(v, str)] == [
         (17.0, "same interval"),
@@ -98,14 +98,14 @@ def test_timers_of_contacts_no_longer_waiting_are_dropped():
     env, cal, log = calendar(10.0, 4, state)
     fire = lambda event: log.append((env.now, event._value))  # noqa: E731
     for i in range(4):
-        cal.at(25.0 + i, i, fire, waiting=i)
-    cal.at(26.5, "plain", fire)
+        cal.at(25.0 + i, i, (fire,), waiting=i)
+    cal.at(26.5, "plain", (fire,))
 
     def answer(event: At) -> None:
         state[event._value] = 2  # answered: its timer would do nothing
 
-    at_time(env, 5.0, 0, answer)  # before its interval starts: the timer is dropped
-    at_time(env, 22.0, 1, answer)  # after it reached the heap: it fires (and would do nothing)
+    at_time(env, 5.0, 0, (answer,))  # before its interval starts: the timer is dropped
+    at_time(env, 22.0, 1, (answer,))  # after it reached the heap: it fires (and would do nothing)
     run_until(env, 40.0)
     assert [v for _, v in log if not isinstance(v, tuple)] == [1, "plain", 2, 3]
 
@@ -120,9 +120,9 @@ def test_rounding_never_parks_a_timer_in_a_started_interval():
 
     def set_it(event: At) -> None:
         assert cal.window_end == t and int(t // dt) == k - 1
-        cal.at(t, "edge", fire)
+        cal.at(t, "edge", (fire,))
 
-    at_time(env, (k - 1) * dt + dt / 2, None, set_it)
+    at_time(env, (k - 1) * dt + dt / 2, None, (set_it,))
     run_until(env, (k + 2) * dt)
     assert [(tt, v) for tt, v in log if v == "edge"] == [(t, "edge")]
 
@@ -156,7 +156,7 @@ class PlainTimers(_Centre):
         self.tolerance_due = [[] for _ in self.tolerance_due]
 
     def _watch_overflow(self, i: int, key: int) -> None:
-        At(self.env, self.overflow_s, i, self._contact_overflow)
+        At(self.env, self.overflow_s, i, (self._contact_overflow,))
 
     def _contact_overflow(self, event: At) -> None:
         i = event._value

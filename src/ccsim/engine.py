@@ -164,18 +164,19 @@ class _Centre:
         """
         agent_channel agent_pool answer arrival _arrive bot bot_busy bot_ctx_share _bot_rng
         bot_switch_cdf calendar _calendar_at _calendar_at_interval capacity cb cb_accept
-        _cb_base_arrival cb_deadline _cb_follow_up cb_min_idle cb_on _cb_overflow _cb_patience
-        _cb_service_end cb_threshold _cb_tolerance cbdue cbq centre channel chaser _columns conc
-        conc_factor contain ctx ctx_handle ctx_repeat ctx_share customer deferred_keys
-        deferred_min_idle deferred_pools draining end env factor fcr _find_agent _follow_ups
-        fronted handle _handle_q has_cb has_overflow has_patience has_repeats idle idle_since
-        intent interval_s is_async keyed _keyed_handle _keyed_patience _keyed_resolve _keyed_retry
-        _keyed_session_u _keyed_switch kind leaving mean_handle n n_active n_base n_ch n_follow
-        n_in n_intervals n_waiting _new_handle _new_patience _new_u _next_contact next_open notify
-        oqueue overflow_s overflow_watch partial patience _patience_q pool_keys pool_of pool_queues
-        present primary_pools prof queue queued repeat_cdf _repeat_delay resolve_u retry_cdf
-        _retry_delay retry_prob room router secondary_pools _session_q slot staffing state to_leave
-        tolerance_due tolerance_on_queue _u unresolved
+        _cb_base_arrival _cb_bot_end _cb_cb_deadline cb_deadline _cb_follow_up cb_min_idle cb_on
+        _cb_overflow _cb_patience _cb_service_end cb_threshold _cb_tolerance cbdue cbq centre
+        channel chaser _columns conc conc_factor contain ctx ctx_handle ctx_repeat ctx_share
+        customer deferred_keys deferred_min_idle deferred_pools draining end env factor fcr
+        _find_agent _follow_ups fronted handle _handle_q has_cb has_overflow has_patience
+        has_repeats idle idle_since intent interval_s is_async keyed _keyed_handle _keyed_patience
+        _keyed_resolve _keyed_retry _keyed_session_u _keyed_switch kind leaving mean_handle n
+        n_active n_base n_ch n_follow n_in n_intervals n_waiting _new_handle _new_patience _new_u
+        _next_contact next_open notify oqueue overflow_s overflow_watch partial patience
+        _patience_q pool_keys pool_of pool_queues present primary_pools prof queue queued
+        repeat_cdf _repeat_delay resolve_u retry_cdf _retry_delay retry_prob room router
+        secondary_pools _session_q slot staffing state to_leave tolerance_due tolerance_on_queue _u
+        unresolved
         """.split()
     )
 
@@ -353,18 +354,21 @@ class _Centre:
             for ch in chans
         ]
         self._new_u = _Draws(streams.stream("resolution/new"), _uniform)
-        # Bound once: a bound method made per event costs measurable time on the hot path.
-        self._cb_service_end = self._on_service_end
-        self._cb_base_arrival = self._on_base_arrival
+        # Bound once, as the tuples events run (events.Callbacks): a bound method or a list
+        # made per event costs measurable time on the hot path.
+        self._cb_service_end = (self._on_service_end,)
+        self._cb_base_arrival = (self._on_base_arrival,)
         # Outbound-call campaigns: a customer whose call ended before they would contact may
         # stay away (the engine knows only as the calls are worked).
         self.notify = None if customers.notify is None else customers.notify.tolist()
         if self.notify is not None:
-            self._cb_base_arrival = self._on_base_arrival_after_calls
-        self._cb_patience = self._on_patience_expired
-        self._cb_tolerance = self._on_tolerance
-        self._cb_follow_up = self._on_follow_up
-        self._cb_overflow = self._on_overflow
+            self._cb_base_arrival = (self._on_base_arrival_after_calls,)
+        self._cb_patience = (self._on_patience_expired,)
+        self._cb_tolerance = (self._on_tolerance,)
+        self._cb_follow_up = (self._on_follow_up,)
+        self._cb_overflow = (self._on_overflow,)
+        self._cb_bot_end = (self._on_bot_end,)
+        self._cb_cb_deadline = (self._on_cb_deadline,)
         self._init_strategies(centre, streams)
         self.staffing = [pool.agents_on_phone.tolist() for pool in centre.pools]
         self.calendar = Calendar(
@@ -828,7 +832,7 @@ class _Centre:
             return
         self.bot_busy += 1
         self.state[i] = _IN_BOT
-        At(self.env, self._keyed_session(i), i, self._on_bot_end)
+        At(self.env, self._keyed_session(i), i, self._cb_bot_end)
 
     def _keyed_session(self, i: int) -> float:
         k = self.slot[i]
@@ -884,7 +888,7 @@ class _Centre:
             return False
         self.cb[i] = 1
         self.cbq[key].append(i)
-        self._calendar_at(self.env._now + self.cb_deadline, i, self._on_cb_deadline, i)
+        self._calendar_at(self.env._now + self.cb_deadline, i, self._cb_cb_deadline, i)
         return True
 
     def _on_cb_deadline(self, event: At) -> None:
@@ -986,7 +990,7 @@ class _Centre:
         env, centre = self.env, self.centre
         self.calendar.start()  # interval 0's staffing comes first
         if self.n_base:
-            At(env, self.arrival[0], 0, self._on_base_arrival)
+            At(env, self.arrival[0], 0, (self._on_base_arrival,))
         run_until(env, centre.horizon_s)
         return self._records()
 
