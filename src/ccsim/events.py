@@ -112,11 +112,10 @@ class Calendar:
         self._buckets: list[list[tuple[float, Any, Callbacks, int]]] = [
             [] for _ in range(n_intervals)
         ]
-        self._tick_callbacks = (self._tick,)
 
     def start(self) -> None:
         """Schedule the first tick (interval 0 at time 0); call before anything else runs."""
-        at_time(self.env, 0.0, 0, self._tick_callbacks)
+        at_time(self.env, 0.0, 0, (self._tick,))
 
     def at(self, t: float, value: Any, callbacks: Callbacks, waiting: int = -1) -> None:
         self.at_interval(t, int(t // self.interval_s), value, callbacks, waiting)
@@ -155,4 +154,6 @@ class Calendar:
                     heappush(queue, (t if t >= now else now, NORMAL, next(eid), event))
             self._buckets[k] = []
         if k + 1 < self.n_intervals:
-            at_time(env, self.window_end, k + 1, self._tick_callbacks)
+            # A tuple made per tick, not kept: kept, it would tie the calendar to itself, a
+            # cycle that only the garbage collector frees (an engine frees its run at once).
+            at_time(env, self.window_end, k + 1, (self._tick,))
