@@ -48,10 +48,10 @@ from collections import deque
 import numpy as np
 import simpy
 
-from ccsim.arrivals import sample_customers
-from ccsim.engine import simulate
-from ccsim.rng import RandomStreams
-from ccsim.scenario import scenario_from_config
+from ccsim.config.scenario import scenario_from_config
+from ccsim.engine.arrivals import sample_customers
+from ccsim.engine.rng import RandomStreams
+from ccsim.engine.simulation import simulate
 
 C, LAM, MU, THETA = 50, 48.0, 1.0, 0.5  # per minute
 
@@ -157,8 +157,8 @@ def week_centre():  # type: ignore[no-untyped-def]
     from hydra import compose, initialize_config_module
     from hydra.core.global_hydra import GlobalHydra
 
-    from ccsim.job import validate_config
-    from ccsim.schema import register_configs
+    from ccsim.config.schema import register_configs
+    from ccsim.runs.job import validate_config
 
     register_configs()
     GlobalHydra.instance().clear()

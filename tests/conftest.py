@@ -10,7 +10,7 @@ import pytest
 from hydra import compose, initialize_config_module
 from hydra.core.global_hydra import GlobalHydra
 
-from ccsim.schema import register_configs
+from ccsim.config.schema import register_configs
 
 
 @pytest.fixture

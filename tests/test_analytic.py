@@ -1,4 +1,4 @@
-"""Tests for ccsim.analytic (Erlang B, C, A and staffing).
+"""Tests for ccsim.analysis.erlang (Erlang B, C, A and staffing).
 
 Three kinds of checks:
 
@@ -25,7 +25,7 @@ from scipy.linalg import expm
 from scipy.optimize import brentq
 from scipy.stats import poisson
 
-from ccsim.analytic import (
+from ccsim.analysis.erlang import (
     ErlangAResult,
     ErlangCResult,
     agents_for_service_level,

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from ccsim.cli import main
-from ccsim.job import run_job, validate_config
+from ccsim.runs.job import run_job, validate_config
 
 HEADER = "interval_start,channel,intent,volume,aht_s\n"
 GOOD = [
@@ -120,17 +120,17 @@ def test_forecast_and_roster_drive_the_model(compose_cfg, tmp_path):
 
 
 def test_routing_policy_is_pluggable(compose_cfg, tmp_path):
+    from ccsim.engine.routing import FifoRouter, SkillsPriorityRouter
     from ccsim.errors import ConfigError
-    from ccsim.routing import FifoRouter, SkillsPriorityRouter
 
     base = ("scenario=small_centre", "run.replications=1", "run.plots=false")
     assert validate_config(compose_cfg(*base)).centre.router is SkillsPriorityRouter
     job = validate_config(compose_cfg(*base, "centre.routing=fifo"))
     assert job.centre.router is FifoRouter
-    job = validate_config(compose_cfg(*base, "centre.routing=ccsim.routing:FifoRouter"))
+    job = validate_config(compose_cfg(*base, "centre.routing=ccsim.engine.routing:FifoRouter"))
     assert job.centre.router is FifoRouter
     with pytest.raises(ConfigError, match="centre.routing"):
-        validate_config(compose_cfg(*base, "centre.routing=ccsim.routing:nothing"))
+        validate_config(compose_cfg(*base, "centre.routing=ccsim.engine.routing:nothing"))
     with pytest.raises(ConfigError, match="allowed: skills_priority, fifo"):
         validate_config(compose_cfg(*base, "centre.routing=random"))
     # Priorities matter: technical (priority 1) abandons less than billing under the default
@@ -186,7 +186,7 @@ def test_demand_events_shape_the_arrival_rates(compose_cfg):
 def test_occupancy_plot_shows_overtime_above_one(compose_cfg, tmp_path, monkeypatch):
     """Agents finish their contacts after their shift ends, so a pool's occupancy can pass 1
     in the interval a shift ends; the plot's y-axis must reach it, not clip it."""
-    from ccsim import plots
+    from ccsim.reports import plots
 
     cfg = compose_cfg("scenario=default_week", "centre.horizon_days=1", "run.replications=1")
     res = run_job(cfg, tmp_path / "out")

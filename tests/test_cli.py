@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from ccsim.job import run_job
+from ccsim.runs.job import run_job
 from conftest import run_ccsim
 
 FILES = (

@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from ccsim.aggregate import collect
-from ccsim.compare import EFFECT_METRICS, compare, main
-from ccsim.effects import paired_effect
+from ccsim.analysis.effects import paired_effect
+from ccsim.sweeps.collect import collect
+from ccsim.sweeps.compare import EFFECT_METRICS, compare, main
 from conftest import run_ccsim
 
 N = 6  # replications of the synthetic jobs
@@ -257,7 +257,7 @@ def test_no_job_is_one_line_and_exit_status_2(tmp_path, capsys):
     only_failed.mkdir(parents=True)
     (only_failed / "error.json").write_text('{"error": "boom"}')
     exe = shutil.which("ccsim-report")
-    cmd = [exe] if exe else [sys.executable, "-m", "ccsim.compare"]
+    cmd = [exe] if exe else [sys.executable, "-m", "ccsim.sweeps.compare"]
     proc = subprocess.run([*cmd, "empty"], cwd=tmp_path, capture_output=True, text=True)
     assert proc.returncode == 2
     assert (
@@ -311,7 +311,7 @@ def test_real_sweep_draws_simulated_vs_formula(tmp_path):
 def test_common_random_numbers_in_real_runs(compose_cfg, tmp_path):
     """Two real jobs on one seed (27 vs 28 agents): the paired interval is much narrower than
     an independent-seeds one would be, because both see the same customers."""
-    from ccsim.job import run_job
+    from ccsim.runs.job import run_job
 
     def job(name: str, *overrides: str, strategies: list[str]) -> None:
         cfg = compose_cfg(

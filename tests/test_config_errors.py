@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from ccsim.cli import main
+from ccsim.config.scenario import scenario_from_config
 from ccsim.errors import ConfigError
-from ccsim.scenario import scenario_from_config
 from conftest import mmc_config
 
 CASES = [

@@ -6,12 +6,12 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ccsim.arrivals import sample_customers
-from ccsim.engine import simulate
-from ccsim.metrics import interval_metrics, total_metrics
-from ccsim.records import Outcome
-from ccsim.rng import RandomStreams
-from ccsim.scenario import scenario_from_config
+from ccsim.analysis.metrics import interval_metrics, total_metrics
+from ccsim.config.scenario import scenario_from_config
+from ccsim.engine.arrivals import sample_customers
+from ccsim.engine.rng import RandomStreams
+from ccsim.engine.simulation import simulate
+from ccsim.model.records import Outcome
 from conftest import mmc_config
 
 
@@ -140,7 +140,7 @@ def test_replications_are_independent_streams():
 
 
 def test_distributions_match_their_moments():
-    from ccsim.scenario import distribution_from_config
+    from ccsim.config.values import distribution_from_config
 
     rng = np.random.default_rng(0)
     for spec in (
@@ -159,12 +159,13 @@ def test_distributions_match_their_moments():
 
 
 def test_quantile_functions_are_the_inverse_cdfs():
-    """Keyed follow-up durations are q(u) for a keyed uniform u (ccsim.engine._CustomerDraws):
-    q must be each family's exact inverse CDF, and q(uniform) must follow the distribution that
-    ``sample`` draws from (same mean; for the empirical, the same value frequencies)."""
+    """Keyed follow-up durations are q(u) for a keyed uniform u
+    (ccsim.engine.simulation._CustomerDraws): q must be each family's exact inverse CDF, and
+    q(uniform) must follow the distribution that ``sample`` draws from (same mean; for the
+    empirical, the same value frequencies)."""
     from scipy import stats
 
-    from ccsim.distributions import Deterministic, Empirical, Exponential, Gamma, Lognormal
+    from ccsim.model.distributions import Deterministic, Empirical, Exponential, Gamma, Lognormal
 
     u = np.linspace(0.0005, 0.9995, 801)
     s2 = np.log1p(0.8**2)
@@ -196,7 +197,7 @@ def test_simulate_pauses_the_garbage_collector_and_restores_it():
 
     import pytest
 
-    from ccsim.routing import SkillsPriorityRouter
+    from ccsim.engine.routing import SkillsPriorityRouter
 
     class Broken(SkillsPriorityRouter):
         def __init__(self, engine):  # type: ignore[no-untyped-def]
@@ -226,9 +227,9 @@ def test_a_run_leaves_nothing_for_the_garbage_collector(compose_cfg):
     we do."""
     import gc
 
-    from ccsim.engine import _Centre
-    from ccsim.events import Calendar
-    from ccsim.job import validate_config
+    from ccsim.engine.clock import Calendar
+    from ccsim.engine.simulation import _Centre
+    from ccsim.runs.job import validate_config
 
     centre = validate_config(compose_cfg("scenario=small_centre")).centre
     streams = RandomStreams(4)
@@ -270,8 +271,8 @@ def test_arrival_counts_follow_the_profile():
 def test_buffered_draws_never_repeat_a_chunk():
     """Regression: follow-up contacts' draws came from a generator re-made at every refill,
     so every chunk of draws was the same chunk again."""
-    from ccsim.distributions import Exponential
-    from ccsim.engine import _CHUNK, _Draws
+    from ccsim.engine.simulation import _CHUNK, _Draws
+    from ccsim.model.distributions import Exponential
 
     streams = RandomStreams(1)
     draws = _Draws(streams.stream("repeat_delay"), Exponential(600.0).sample)
@@ -286,7 +287,7 @@ def test_day_multiplier_changes_at_midnight():
     """Over-dispersion: one gamma multiplier per calendar day, whatever hour the run starts."""
     from dataclasses import replace
 
-    from ccsim.arrivals import sample_customers
+    from ccsim.engine.arrivals import sample_customers
 
     base = scenario_from_config(mmc_config(100, 60, 5, horizon_h=48)).to_centre()
     centre = replace(base, clock_start_h=20.0, day_volume_cv=0.5)
@@ -308,7 +309,7 @@ def test_busy_time_is_each_contacts_overlap_and_exactly_zero_when_idle():
     in are exactly 0 (no float noise from cumulative sums)."""
     import types
 
-    from ccsim.metrics import busy_time_s
+    from ccsim.analysis.metrics import busy_time_s
 
     rng = np.random.default_rng(3)
     edges = np.arange(0.0, 1001.0, 100.0)

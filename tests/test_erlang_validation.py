@@ -11,11 +11,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ccsim import analytic
-from ccsim.reference import erlang_reference
-from ccsim.run import run_scenario as run
-from ccsim.scenario import RunSettings, scenario_from_config
-from ccsim.stats import estimate
+from ccsim.analysis import erlang as analytic
+from ccsim.analysis.reference import erlang_reference
+from ccsim.analysis.statistics import estimate
+from ccsim.config.scenario import scenario_from_config
+from ccsim.model.settings import RunSettings
+from ccsim.runs.replications import run_scenario as run
 from conftest import mmc_config
 
 AHT_S = 60.0

@@ -35,7 +35,7 @@ def test_readme_commands_run_the_sweep_and_draw_the_report(tmp_path):
     assert len(jobs) == 14, proc.stderr[-3000:]
     assert not list(folder.glob("*/error.json"))
     exe = shutil.which("ccsim-report")
-    cmd = [exe] if exe else [sys.executable, "-m", "ccsim.compare"]
+    cmd = [exe] if exe else [sys.executable, "-m", "ccsim.sweeps.compare"]
     proc = subprocess.run([*cmd, *report[1:]], cwd=tmp_path, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     out = folder / "comparison"

@@ -48,7 +48,7 @@ def run_readme(study: str, tmp_path: Path) -> list[subprocess.CompletedProcess]:
             proc = run_ccsim(*cmd[1:], *QUICK, cwd=tmp_path)
         else:
             exe = shutil.which("ccsim-report")
-            base = [exe] if exe else [sys.executable, "-m", "ccsim.compare"]
+            base = [exe] if exe else [sys.executable, "-m", "ccsim.sweeps.compare"]
             proc = subprocess.run(
                 [*base, *cmd[1:]], cwd=tmp_path, capture_output=True, text=True, timeout=300
             )

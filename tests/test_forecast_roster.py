@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from ccsim.errors import ConfigError, InputFileError
-from ccsim.forecast import read_forecast_csv
-from ccsim.roster import (
+from ccsim.inputs.forecast import read_forecast_csv
+from ccsim.inputs.roster import (
     Shift,
     agents_per_interval,
     read_roster_csv,

@@ -5,8 +5,8 @@ centre, chat concurrency, pooling, priorities, overflow, async backlogs, custome
 (retries, repeats, chasers) and determinism with common random numbers.
 
 Statistical checks use independent replications (fixed seeds) and the 99% Student-t interval of
-the replication values from :func:`ccsim.stats.estimate`: the tolerance is the replications'
-own spread. Times are in seconds.
+the replication values from :func:`ccsim.analysis.statistics.estimate`: the tolerance is the
+replications' own spread. Times are in seconds.
 """
 
 from __future__ import annotations
@@ -20,11 +20,13 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ccsim import analytic
-from ccsim.arrivals import Customers, sample_customers
-from ccsim.distributions import Deterministic, Distribution, Exponential, Lognormal
-from ccsim.engine import simulate
-from ccsim.model import (
+from ccsim.analysis import erlang as analytic
+from ccsim.analysis.statistics import Estimate, estimate
+from ccsim.engine.arrivals import Customers, sample_customers
+from ccsim.engine.rng import RandomStreams
+from ccsim.engine.routing import FifoRouter, SkillsPriorityRouter
+from ccsim.engine.simulation import simulate
+from ccsim.model.centre import (
     ASYNC,
     SYNC,
     BehaviourSpec,
@@ -35,10 +37,8 @@ from ccsim.model import (
     SkillSpec,
     no_behaviour,
 )
-from ccsim.records import ContactKind, ContactRecords, Outcome
-from ccsim.rng import RandomStreams
-from ccsim.routing import FifoRouter, SkillsPriorityRouter
-from ccsim.stats import Estimate, estimate
+from ccsim.model.distributions import Deterministic, Distribution, Exponential, Lognormal
+from ccsim.model.records import ContactKind, ContactRecords, Outcome
 
 H = 3600.0
 EPS = 1e-6  # seconds: float slack on event times

@@ -2,7 +2,7 @@
 and by the right size.
 
 Small centres are built from dict configs (``centre`` + ``strategy`` + ``run``) through
-:func:`ccsim.job.validate_config`, so every strategy goes through the same config boundary as
+:func:`ccsim.runs.job.validate_config`, so every strategy goes through the same config boundary as
 the CLI, and are simulated for one day. Tolerances are never picked by hand: shares of
 independent per-customer decisions are checked against a 99% binomial (Wilson) interval of the
 counts pooled over replications, counts of Poisson streams against the exact 99% Poisson
@@ -21,14 +21,14 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from ccsim.arrivals import Customers, sample_customers
-from ccsim.engine import simulate
-from ccsim.job import Job, validate_config
-from ccsim.model import Centre
-from ccsim.records import ContactKind, ContactRecords, Outcome
-from ccsim.rng import RandomStreams
-from ccsim.run import run_replication
-from ccsim.stats import estimate
+from ccsim.analysis.statistics import estimate
+from ccsim.engine.arrivals import Customers, sample_customers
+from ccsim.engine.rng import RandomStreams
+from ccsim.engine.simulation import simulate
+from ccsim.model.centre import Centre
+from ccsim.model.records import ContactKind, ContactRecords, Outcome
+from ccsim.runs.job import Job, validate_config
+from ccsim.runs.replications import run_replication
 
 H = 3600.0
 LEVEL = 0.99

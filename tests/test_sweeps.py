@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-import ccsim.job
-from ccsim.job import config_digest, run_job, run_job_recording_errors
+import ccsim.runs.job
+from ccsim.runs.job import config_digest, run_job, run_job_recording_errors
 from conftest import run_ccsim
 
 SWEEP = (
@@ -56,10 +56,10 @@ def test_results_of_other_ccsim_code_are_rerun(compose_cfg, tmp_path, monkeypatc
     cfg = compose_cfg("scenario=erlang_c", "scenario.horizon_h=2", "run.plots=false")
     assert run_job(cfg, tmp_path) is not None
     summary = json.loads((tmp_path / "summary.json").read_text())
-    assert summary["code_digest"] == ccsim.job.code_digest()
+    assert summary["code_digest"] == ccsim.runs.job.code_digest()
     assert run_job(cfg, tmp_path) is None  # same config, same code: kept
     # The same config after an upgrade (or an edit of the engine): run again.
-    monkeypatch.setattr(ccsim.job, "code_digest", lambda: "another version!")
+    monkeypatch.setattr(ccsim.runs.job, "code_digest", lambda: "another version!")
     assert run_job(cfg, tmp_path) is not None
     assert json.loads((tmp_path / "summary.json").read_text())["code_digest"] == "another version!"
     assert run_job(cfg, tmp_path) is None
@@ -70,15 +70,15 @@ def test_the_code_digest_changes_with_any_module(tmp_path):
     from pathlib import Path
 
     package = tmp_path / "ccsim"
-    shutil.copytree(Path(ccsim.job.__file__).parent, package)
-    first = ccsim.job.source_digest(package)
-    assert first == ccsim.job.code_digest()  # the installed package, as copied
-    engine = package / "engine.py"
+    shutil.copytree(Path(ccsim.__file__).parent, package)
+    first = ccsim.runs.job.source_digest(package)
+    assert first == ccsim.runs.job.code_digest()  # the installed package, as copied
+    engine = package / "engine" / "simulation.py"  # a module in a subfolder counts too
     engine.write_bytes(engine.read_bytes() + b"# an edit\n")
-    edited = ccsim.job.source_digest(package)
+    edited = ccsim.runs.job.source_digest(package)
     assert edited != first
     (package / "extra.py").write_text("")
-    assert ccsim.job.source_digest(package) not in (first, edited)
+    assert ccsim.runs.job.source_digest(package) not in (first, edited)
 
 
 def test_a_failing_job_records_its_error(compose_cfg, tmp_path, monkeypatch):
@@ -87,7 +87,7 @@ def test_a_failing_job_records_its_error(compose_cfg, tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(ccsim.job, "run", broken)
+    monkeypatch.setattr(ccsim.runs.job, "run", broken)
     assert run_job_recording_errors(cfg, tmp_path / "a", keep_going=True) is None
     err = json.loads((tmp_path / "a" / "error.json").read_text())
     assert err["error"] == "RuntimeError: disk on fire"

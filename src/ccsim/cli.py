@@ -19,10 +19,8 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig
 
-from . import schema
-from .errors import ConfigError, InputFileError
-from .job import run_job_recording_errors, validate_config
-from .schema import (
+from ccsim.config import schema
+from ccsim.config.schema import (
     BehaviourConf,
     CallbacksConf,
     CCSimConf,
@@ -43,6 +41,8 @@ from .schema import (
     WorkloadShiftingConf,
     register_configs,
 )
+from ccsim.errors import ConfigError, InputFileError
+from ccsim.runs.job import run_job_recording_errors, validate_config
 
 __all__ = ["main"]
 

@@ -70,7 +70,7 @@ VOLATILE_KEYS = ("code_digest",)
 
 
 def compose_case(overrides: tuple[str, ...]) -> Any:
-    from ccsim.schema import register_configs
+    from ccsim.config.schema import register_configs
 
     register_configs()
     GlobalHydra.instance().clear()
@@ -112,10 +112,10 @@ def records_digest(records: Any) -> str:
 def case_hashes(name: str, out_dir: Path) -> dict[str, str]:
     """Run one case into ``out_dir``; the hash of each output file and of each replication's
     contact records."""
-    from ccsim.arrivals import sample_customers
-    from ccsim.engine import simulate
-    from ccsim.job import run_job, validate_config
-    from ccsim.rng import RandomStreams
+    from ccsim.engine.arrivals import sample_customers
+    from ccsim.engine.rng import RandomStreams
+    from ccsim.engine.simulation import simulate
+    from ccsim.runs.job import run_job, validate_config
 
     cfg = compose_case(CASES[name])
     run_job(cfg, out_dir, resume=False)

@@ -1,7 +1,7 @@
 """Hydra config schemas: dataclasses registered in the ConfigStore.
 
 The YAML presets in ``ccsim/conf`` are type-checked against these schemas when Hydra composes
-them. They describe the *raw* configuration only; :mod:`ccsim.scenario` validates it and turns
+them. They describe the *raw* configuration only; :mod:`ccsim.config` validates it and turns
 it into typed model objects, so model code never reads a ``DictConfig``.
 """
 

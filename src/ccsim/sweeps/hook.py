@@ -21,8 +21,8 @@ class ComparisonOnMultirunEnd(Callback):
     """After the last job of a sweep: ``ccsim-report`` on the sweep folder."""
 
     def on_multirun_end(self, config: Any, **kwargs: Any) -> None:
-        from .aggregate import NoJobsError
-        from .compare import compare
+        from ccsim.sweeps.collect import NoJobsError
+        from ccsim.sweeps.compare import compare
 
         sweep_dir = Path(str(config.hydra.sweep.dir))
         try:

@@ -11,8 +11,8 @@ matplotlib.use("Agg")  # files only: no display needed, same pixels everywhere
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from .outputs import atomic_write_bytes  # noqa: E402
-from .run import RunResult  # noqa: E402
+from ccsim.analysis.results import RunResult  # noqa: E402
+from ccsim.reports.files import atomic_write_bytes  # noqa: E402
 
 __all__ = ["write_plots", "PLOT_FILES"]
 

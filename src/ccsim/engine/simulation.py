@@ -4,7 +4,7 @@ Why not a SimPy process per contact (``yield request | timeout``)? It reads well
 8-10x a bare event loop on M/M/c+M; a generator process per agent ~5x. One ``Timeout`` per
 arrival, service end and (only for contacts that actually queue) patience expiry, with a
 callback each, keeps the engine within ~2.5x of a hand-written heapq loop while SimPy owns
-the clock and the event queue (``ccsim.events``: ``run_until`` steps SimPy's heap in one loop,
+the clock and the event queue (``ccsim.engine.clock``: ``run_until`` steps SimPy's heap in one loop,
 ``At`` is a Timeout stripped to what stepping needs). Timers due in a later interval (repeat
 contacts, async tolerance, callback deadlines) wait in a ``Calendar`` off the heap; a tick at
 each interval boundary changes staffing and moves the interval's timers onto the heap. First
@@ -28,12 +28,13 @@ from typing import Any
 import numpy as np
 import simpy
 
-from .arrivals import Customers
-from .events import At, Calendar, at_time, run_until
-from .model import ASYNC, Centre
-from .records import ContactKind, ContactRecords, Outcome
-from .rng import RandomStreams
-from .routing import ELSEWHERE as _ELSEWHERE
+from ccsim.engine.arrivals import Customers
+from ccsim.engine.clock import At, Calendar, at_time, run_until
+from ccsim.engine.rng import RandomStreams
+from ccsim.engine.routing import ELSEWHERE as _ELSEWHERE
+from ccsim.engine.routing import SkillsPriorityRouter
+from ccsim.model.centre import ASYNC, Centre
+from ccsim.model.records import ContactKind, ContactRecords, Outcome
 
 __all__ = ["simulate"]
 
@@ -441,8 +442,9 @@ class _Centre:
         if self.bot is not None and kd is not None:
             self._keyed_session_u = kd.u[_U_SESSION]
             self._session_q = self.bot.session.quantile_function()
-        # Routing decisions belong to a pluggable policy (ccsim.routing); bound once for speed.
-        self.router = centre.router(self)
+        # Routing decisions belong to a pluggable policy (ccsim.engine.routing); bound once for
+        # speed.
+        self.router = (centre.router or SkillsPriorityRouter)(self)
         self._find_agent = self.router.agent_for
         self._next_contact = self.router.contact_for
         self.queue, self.oqueue = self.router.queues()  # where waiting contacts go

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import analytic
-from .distributions import Exponential
-from .scenario import Scenario
+from ccsim.analysis import erlang as analytic
+from ccsim.model.distributions import Exponential
+from ccsim.model.scenario import Scenario
 
 __all__ = ["erlang_reference"]
 

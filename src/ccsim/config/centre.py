@@ -1,4 +1,4 @@
-"""Validate a multichannel ``centre`` config and build the typed :class:`~ccsim.model.Centre`.
+"""Validate a multichannel ``centre`` config and build its typed :class:`~ccsim.model.Centre`.
 
 Every check names the key, the value and what is allowed (:class:`ConfigError`); problems in
 the forecast or roster files name file, line and column (:class:`InputFileError`).
@@ -14,12 +14,8 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from .errors import ConfigError
-from .forecast import Forecast, read_forecast_csv
-from .model import ASYNC, SYNC, BehaviourSpec, Centre, ChannelSpec, IntentSpec, PoolSpec, SkillSpec
-from .roster import agents_per_interval, read_roster_csv, shifts_from_config
-from .routing import resolve_router
-from .scenario import (
+from ccsim.config.schema import BehaviourConf, CentreConf, ChannelConf, IntentConf, PoolConf
+from ccsim.config.values import (
     as_dict,
     check_keys,
     distribution_from_config,
@@ -27,7 +23,20 @@ from .scenario import (
     number,
     with_defaults,
 )
-from .schema import BehaviourConf, CentreConf, ChannelConf, IntentConf, PoolConf
+from ccsim.engine.routing import resolve_router
+from ccsim.errors import ConfigError
+from ccsim.inputs.forecast import Forecast, read_forecast_csv
+from ccsim.inputs.roster import agents_per_interval, read_roster_csv, shifts_from_config
+from ccsim.model.centre import (
+    ASYNC,
+    SYNC,
+    BehaviourSpec,
+    Centre,
+    ChannelSpec,
+    IntentSpec,
+    PoolSpec,
+    SkillSpec,
+)
 
 __all__ = ["CentreInfo", "centre_from_config"]
 
@@ -42,7 +51,7 @@ class CentreInfo:
 
 
 def _num(value: Any, key: str, **limits: Any) -> Any:
-    """Check one value (see :func:`ccsim.scenario.number`) under its full key."""
+    """Check one value (see :func:`ccsim.config.values.number`) under its full key."""
     return number({key: value}, key, "", **limits)
 
 

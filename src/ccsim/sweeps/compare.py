@@ -1,11 +1,11 @@
 """``ccsim-report PATH``: compare the jobs of a sweep or study folder.
 
-Finds every job under PATH (:mod:`ccsim.aggregate`), pairs each strategy job with the baseline
+Finds every job under PATH (:mod:`ccsim.sweeps.collect`), pairs each strategy job with the baseline
 job that saw the same customers (same seed, same replications, same other overrides) and
-estimates each strategy's effect with a paired confidence interval (:mod:`ccsim.effects`);
+estimates each strategy's effect with a paired confidence interval (:mod:`ccsim.analysis.effects`);
 chains of cumulative strategies ([], [a], [a, b], ...) become a waterfall; swept numeric
 parameters become response curves, with the Erlang formulas beside the simulation
-(:mod:`ccsim.compare_plots`). Writes ``tidy.csv``, ``effects.csv``, ``waterfall.csv``,
+(:mod:`ccsim.sweeps.plots`). Writes ``tidy.csv``, ``effects.csv``, ``waterfall.csv``,
 ``comparison.md`` and the figures into PATH/comparison (or ``--out``). Reads outputs; never runs
 the model. Same inputs, same bytes.
 """
@@ -19,9 +19,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from .aggregate import BASELINE, Collection, Job, NoJobsError, collect, is_strategy_key, write_tidy
-from .effects import Effect, independent_effect, paired_effect
-from .outputs import atomic_write_text, write_csv
+from ccsim.analysis.effects import Effect, independent_effect, paired_effect
+from ccsim.reports.files import atomic_write_text, write_csv
+from ccsim.sweeps.collect import (
+    BASELINE,
+    Collection,
+    Job,
+    NoJobsError,
+    collect,
+    is_strategy_key,
+    write_tidy,
+)
 
 __all__ = [
     "EFFECT_METRICS",
@@ -543,7 +551,7 @@ def compare(
     path: Path | str, out: Path | str | None = None, baseline: str = BASELINE
 ) -> ComparisonReport:
     """Compare every job under ``path``; write the outputs into ``out`` (default
-    ``path/comparison``). Raises :class:`~ccsim.aggregate.NoJobsError` when there is no job."""
+    ``path/comparison``). Raises :class:`~ccsim.sweeps.collect.NoJobsError` when there is no job."""
     coll = collect(path)
     base = frozenset(() if baseline in ("", BASELINE) else (s for s in baseline.split("+") if s))
     out_dir = Path(out) if out is not None else Path(path) / "comparison"
@@ -553,7 +561,7 @@ def compare(
     write_csv(out_dir / "effects.csv", EFFECT_COLUMNS, _effect_rows(report))
     write_csv(out_dir / "waterfall.csv", WATERFALL_COLUMNS, _waterfall_rows(report))
     files += [out_dir / "effects.csv", out_dir / "waterfall.csv"]
-    from .compare_plots import write_comparison_plots
+    from ccsim.sweeps.plots import write_comparison_plots
 
     plots = write_comparison_plots(report, out_dir)
     files += plots

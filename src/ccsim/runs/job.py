@@ -19,13 +19,17 @@ from typing import Any, cast
 
 from omegaconf import DictConfig, OmegaConf
 
-from .centre_config import centre_from_config
-from .errors import ConfigError, InputFileError
-from .model import Centre
-from .report import write_outputs
-from .run import RunResult, run
-from .scenario import RunSettings, Scenario, run_settings_from_config, scenario_from_config
-from .strategy_config import apply_to_centre_config, strategies_for, strategy_names
+from ccsim.analysis.results import RunResult
+from ccsim.config.centre import centre_from_config
+from ccsim.config.run import run_settings_from_config
+from ccsim.config.scenario import scenario_from_config
+from ccsim.config.strategies import apply_to_centre_config, strategies_for, strategy_names
+from ccsim.errors import ConfigError, InputFileError
+from ccsim.model.centre import Centre
+from ccsim.model.scenario import Scenario
+from ccsim.model.settings import RunSettings
+from ccsim.reports.report import write_outputs
+from ccsim.runs.replications import run
 
 __all__ = [
     "Job",
@@ -114,7 +118,7 @@ def source_digest(package: Path) -> str:
 def code_digest() -> str:
     """A fingerprint of ccsim's own source code: results that other code made, before an
     upgrade or a change to the engine, are not reused on resume."""
-    return source_digest(Path(__file__).parent)
+    return source_digest(Path(__file__).parents[1])  # the ccsim package, every subfolder
 
 
 def _finished(out_dir: Path, digest: str) -> bool:
@@ -188,7 +192,7 @@ def run_job_recording_errors(
     except (ConfigError, InputFileError):
         raise  # the user's input: reported as one line by the CLI
     except Exception as exc:
-        from .outputs import write_json
+        from ccsim.reports.files import write_json
 
         write_json(
             Path(out_dir) / "error.json",

@@ -4,7 +4,7 @@ channel and intent, checked line by line.
 The format is described in ``docs/input_files.md``. Every problem raises
 :class:`~ccsim.errors.InputFileError` naming the file, the line and the column.
 
-This module also holds the small CSV reader shared with :mod:`ccsim.roster`
+This module also holds the small CSV reader shared with :mod:`ccsim.inputs.roster`
 (:func:`read_table`, :func:`parse_timestamp`): comments, blank lines, header checks.
 """
 
@@ -21,7 +21,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .errors import InputFileError
+from ccsim.errors import InputFileError
 
 __all__ = ["Forecast", "read_forecast_csv"]
 

@@ -1,14 +1,13 @@
 """Routing policies: which agent takes an arriving contact, which contact a free agent takes.
 
-A policy is a class constructed with the running engine (``ccsim.engine``) and reading its
-state: ``idle[p]`` (deque of idle agents of pool p, longest idle first), ``partial[p][c]``
+A policy is a class constructed with the running engine (``ccsim.engine.simulation``) and reading
+its state: ``idle[p]`` (deque of idle agents of pool p, longest idle first), ``partial[p][c]``
 (agents of pool p with spare concurrency on channel c), ``pool_queues[p]`` (the queues pool p
 serves: ``(deque of contact ids, queue key = channel * n_intents + intent, rank)``, best rank
-first), ``state`` (contact outcome codes; 0 = waiting), ``queued`` (when each contact joined
-the queue), ``channel`` (each contact's channel), ``agent_pool``, ``idle_since``, ``conc``
-(concurrency per channel), ``n_in`` (number of intents), ``deferred_keys[p]`` and
-``deferred_min_idle[p]`` (work pool p takes only while that many colleagues stay idle:
-workload shifting).
+first), ``state`` (contact outcome codes; 0 = waiting), ``queued`` (when each contact joined the
+queue), ``channel`` (each contact's channel), ``agent_pool``, ``idle_since``, ``conc`` (concurrency
+per channel), ``n_in`` (number of intents), ``deferred_keys[p]`` and ``deferred_min_idle[p]`` (work
+pool p takes only while that many colleagues stay idle: workload shifting).
 
 The engine appends a contact that must wait to ``queue[key]``, and to ``oqueue[key]`` once it
 is past the overflow delay (secondary pools serve those); ``pool_queues`` lists these deques.
@@ -261,5 +260,5 @@ def resolve_router(name: str) -> type[Router]:
             raise ValueError(f"cannot import {name!r}: {exc}") from None
         if isinstance(cls, type) and issubclass(cls, Router):
             return cls
-        raise ValueError(f"{name!r} is not a subclass of ccsim.routing.Router")
+        raise ValueError(f"{name!r} is not a subclass of ccsim.engine.routing.Router")
     raise ValueError(f"unknown router; allowed: {', '.join(ROUTERS)} or package.module:Class")

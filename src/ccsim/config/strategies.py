@@ -6,7 +6,7 @@ Two kinds of strategy:
   channel of an outbound-call campaign) edit the raw ``centre`` config before it is validated,
   so every value goes through the centre's own checks and error messages;
 * contact-level strategies (chatbot, context, callbacks, proactive outreach) become typed specs
-  (:mod:`ccsim.strategies`) on the :class:`~ccsim.model.Centre` that the engine reads.
+  (:mod:`ccsim.model.strategies`) on the :class:`~ccsim.model.centre.Centre` that the engine reads.
 
 Every error names the key under ``strategy.``, the value and what is allowed.
 """
@@ -20,10 +20,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from .errors import ConfigError
-from .model import Centre
-from .scenario import as_dict, check_keys, distribution_from_config, number, with_defaults
-from .schema import (
+from ccsim.config.schema import (
     CallbacksConf,
     ChatbotConf,
     ContextConf,
@@ -34,7 +31,10 @@ from .schema import (
     StrategyConf,
     WorkloadShiftingConf,
 )
-from .strategies import CallbackSpec, ChatbotSpec, ContextSpec, OutreachSpec, Strategies
+from ccsim.config.values import as_dict, check_keys, distribution_from_config, number, with_defaults
+from ccsim.errors import ConfigError
+from ccsim.model.centre import Centre
+from ccsim.model.strategies import CallbackSpec, ChatbotSpec, ContextSpec, OutreachSpec, Strategies
 
 __all__ = ["STRATEGY_NAMES", "strategy_names", "apply_to_centre_config", "strategies_for"]
 

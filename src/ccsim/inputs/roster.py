@@ -18,8 +18,8 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from .errors import ConfigError, InputFileError
-from .forecast import parse_float, parse_timestamp, read_table, required_text
+from ccsim.errors import ConfigError, InputFileError
+from ccsim.inputs.forecast import parse_float, parse_timestamp, read_table, required_text
 
 __all__ = [
     "Shift",

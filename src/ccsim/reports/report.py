@@ -11,11 +11,11 @@ from typing import Any
 
 import numpy as np
 
-from . import __version__
-from .metrics import INTERVAL_COLUMNS, POOL_COLUMNS, TOTAL_KEYS
-from .outputs import atomic_write_text, write_csv, write_json
-from .run import RunResult
-from .stats import Estimate
+from ccsim.analysis.metrics import INTERVAL_COLUMNS, POOL_COLUMNS, TOTAL_KEYS
+from ccsim.analysis.results import RunResult
+from ccsim.analysis.statistics import Estimate
+from ccsim.reports.files import atomic_write_text, write_csv, write_json
+from ccsim.version import __version__
 
 __all__ = ["write_outputs", "SUMMARY_SCHEMA"]
 
@@ -315,7 +315,7 @@ def write_outputs(
     written = [out_dir / n for n in ("intervals.csv", "pools.csv", "replications.csv")]
     plot_names: list[str] = []
     if result.settings.plots:
-        from .plots import write_plots
+        from ccsim.reports.plots import write_plots
 
         for path in write_plots(result, out_dir):
             written.append(path)

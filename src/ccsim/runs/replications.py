@@ -6,86 +6,32 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
-from typing import Any, Callable
+from typing import Callable
 
-import numpy as np
 from joblib import Parallel, delayed
 
-from .arrivals import sample_customers
-from .engine import simulate
-from .metrics import (
+from ccsim.analysis.metrics import (
     INTENT_KEYS,
-    INTERVAL_COLUMNS,
-    POOL_COLUMNS,
     TOTAL_KEYS,
     intent_metrics,
     interval_metrics,
     pool_metrics,
     total_metrics,
 )
-from .model import Centre
-from .reference import erlang_reference
-from .rng import RandomStreams
-from .scenario import RunSettings, Scenario
-from .stats import Estimate, estimate
+from ccsim.analysis.reference import erlang_reference
+from ccsim.analysis.results import ReplicationResult, RunResult
+from ccsim.analysis.statistics import estimate
+from ccsim.engine.arrivals import sample_customers
+from ccsim.engine.rng import RandomStreams
+from ccsim.engine.simulation import simulate
+from ccsim.model.centre import Centre
+from ccsim.model.scenario import Scenario
+from ccsim.model.settings import RunSettings
 
-__all__ = ["ReplicationResult", "RunResult", "run_replication", "run", "run_scenario"]
+__all__ = ["run_replication", "run", "run_scenario"]
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ReplicationResult:
-    replication: int
-    intervals: dict[str, np.ndarray]  # channel x interval rows
-    pools: dict[str, np.ndarray]  # pool x interval rows
-    totals: dict[str, float]  # whole centre
-    channel_totals: list[dict[str, float]]  # one per channel
-    intent_totals: list[dict[str, float]]  # one per intent (contact-based figures)
-    n_contacts: int
-    record_bytes: int
-
-
-@dataclass(frozen=True)
-class RunResult:
-    centre: Centre
-    settings: RunSettings
-    replications: list[ReplicationResult]
-    reference: dict[str, Any] | None
-    estimates: dict[str, Estimate] = field(default_factory=dict)
-    channel_estimates: list[dict[str, Estimate]] = field(default_factory=list)
-    intent_estimates: list[dict[str, Estimate]] = field(default_factory=list)
-    scenario: Scenario | None = None  # the single-queue form, when the run came from one
-    start: datetime | None = None  # calendar start of the horizon, for labels
-
-    def _means(self, attr: str, columns: tuple[str, ...]) -> dict[str, np.ndarray]:
-        out = {}
-        for col in columns:
-            stack = np.vstack([getattr(r, attr)[col] for r in self.replications])
-            valid = ~np.isnan(stack)
-            n = valid.sum(axis=0)
-            s = np.where(valid, stack, 0.0).sum(axis=0)
-            out[col] = np.where(n > 0, s / np.maximum(n, 1), np.nan)
-        return out
-
-    @cached_property
-    def _interval_means(self) -> dict[str, np.ndarray]:
-        return self._means("intervals", INTERVAL_COLUMNS)
-
-    @cached_property
-    def _pool_means(self) -> dict[str, np.ndarray]:
-        return self._means("pools", POOL_COLUMNS)
-
-    def interval_means(self) -> dict[str, np.ndarray]:
-        """Per channel x interval metrics averaged over replications (NaN-aware), computed once
-        (the CSV, the report and every plot read them)."""
-        return self._interval_means
-
-    def pool_means(self) -> dict[str, np.ndarray]:
-        return self._pool_means
 
 
 def run_replication(centre: Centre, settings: RunSettings, replication: int) -> ReplicationResult:

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .model import Centre
-from .rng import RandomStreams
-from .strategies import OutreachSpec
+from ccsim.engine.rng import RandomStreams
+from ccsim.model.centre import Centre
+from ccsim.model.strategies import OutreachSpec
 
 __all__ = ["Customers", "sample_customers", "poisson_arrival_times"]
 
@@ -119,7 +119,7 @@ def _campaign(
     By SMS, email or push the notice reaches everyone at ``notify_s``: ``prevented`` is set
     here. By call, a customer is notified only when their call connects, which the engine
     learns as the calls are worked: it checks ``notify`` when the customer would contact."""
-    from .records import ContactKind
+    from ccsim.model.records import ContactKind
 
     rng = streams.stream(f"outreach/{camp.name}")
     u = rng.random((group["arrival_s"].size, 2))

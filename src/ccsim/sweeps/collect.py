@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .outputs import write_csv
+from ccsim.reports.files import write_csv
 
 __all__ = [
     "Job",

@@ -26,9 +26,9 @@ from typing import Callable
 
 import numpy as np
 
-from . import analytic
-from .model import ASYNC, Centre
-from .records import ContactKind, ContactRecords, Outcome
+from ccsim.analysis import erlang as analytic
+from ccsim.model.centre import ASYNC, Centre
+from ccsim.model.records import ContactKind, ContactRecords, Outcome
 
 __all__ = [
     "interval_metrics",

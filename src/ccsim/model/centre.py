@@ -1,6 +1,6 @@
 """The typed contact-centre model that the engine runs: channels, intents, pools, behaviour.
 
-Built at the config boundary (see :mod:`ccsim.scenario` for the single-queue form); model
+Built at the config boundary (see :mod:`ccsim.config.scenario` for the single-queue form); model
 code reads only these frozen objects.
 """
 
@@ -10,9 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .distributions import Distribution
-from .routing import SkillsPriorityRouter
-from .strategies import NO_STRATEGIES, Strategies
+from ccsim.model.distributions import Distribution
+from ccsim.model.strategies import NO_STRATEGIES, Strategies
 
 __all__ = ["ChannelSpec", "IntentSpec", "SkillSpec", "PoolSpec", "BehaviourSpec", "Centre"]
 
@@ -124,7 +123,8 @@ class Centre:
     # handle_scale[c, j] multiplies handle times of (channel c, intent j); set from a forecast's
     # aht_s column so the simulated mean matches the planners' AHT. None: all 1.
     handle_scale: np.ndarray | None = None
-    router: type = SkillsPriorityRouter  # a ccsim.routing.Router subclass
+    # A routing policy class (ccsim.engine.routing); None: the default, skills_priority.
+    router: type | None = None
     # Demand events (outages, surges). ``event_rate_per_s[e, c, j, k]``: the part of
     # ``rate_per_s`` that event e adds (its customers are drawn apart, so a campaign can reach
     # them and a run without the event sees the same other customers).

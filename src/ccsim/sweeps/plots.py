@@ -15,11 +15,11 @@ matplotlib.use("Agg")  # files only
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from .aggregate import Collection, Job  # noqa: E402
-from .outputs import atomic_write_bytes  # noqa: E402
+from ccsim.reports.files import atomic_write_bytes  # noqa: E402
+from ccsim.sweeps.collect import Collection, Job  # noqa: E402
 
 if TYPE_CHECKING:
-    from .compare import ComparisonReport
+    from ccsim.sweeps.compare import ComparisonReport
 
 __all__ = ["write_comparison_plots", "RESPONSE_METRICS"]
 
@@ -54,7 +54,7 @@ def _nan(x: object) -> float:
 
 
 def _waterfall(report: ComparisonReport, path: Path) -> Path:
-    from .compare import WATERFALL_METRICS, added_strategy
+    from ccsim.sweeps.compare import WATERFALL_METRICS, added_strategy
 
     ws = report.waterfalls
     fig, axes = plt.subplots(
@@ -105,7 +105,7 @@ def _one_more(job: Job, baseline: frozenset[str]) -> bool:
 
 
 def _effects(report: ComparisonReport, path: Path) -> Path:
-    from .compare import EFFECT_METRICS, RATE_METRICS
+    from ccsim.sweeps.compare import EFFECT_METRICS, RATE_METRICS
 
     comps = [
         c
@@ -183,7 +183,7 @@ def _load_axis(jobs: list[Job], param: str):  # type: ignore[no-untyped-def]
 
 
 def _response(coll: Collection, param: str, path: Path) -> Path:
-    from .compare import RATE_METRICS
+    from ccsim.sweeps.compare import RATE_METRICS
 
     jobs = [j for j in coll.jobs if param in j.overrides]
     others = [p for p in coll.params if p != param]
@@ -244,7 +244,7 @@ def _response(coll: Collection, param: str, path: Path) -> Path:
 def _effect_response(report: ComparisonReport, param: str, path: Path) -> Path | None:
     """Paired effect against the baseline (95% CI) as a swept parameter varies: the response
     curve of a strategy's own parameter, without the spread the jobs share."""
-    from .compare import EFFECT_METRICS, RATE_METRICS
+    from ccsim.sweeps.compare import EFFECT_METRICS, RATE_METRICS
 
     comps = [c for c in report.comparisons if c.baseline is not None and param in c.job.overrides]
     if len(comps) < 2:

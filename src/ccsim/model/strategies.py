@@ -1,6 +1,6 @@
 """The typed strategies the engine runs: the levers that shrink the demand delta.
 
-Built at the config boundary by :mod:`ccsim.strategy_config`. Strategies that only change the
+Built at the config boundary by :mod:`ccsim.config.strategies`. Strategies that only change the
 centre's plan (FCR, staffing, cross-training, workload shifting) are applied to the centre's
 config there and leave no trace here; the ones below change what happens to contacts.
 """
@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .distributions import Distribution
+from ccsim.model.distributions import Distribution
 
 __all__ = [
     "ChatbotSpec",

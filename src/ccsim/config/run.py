@@ -1,0 +1,42 @@
+"""The ``run`` section of a config (seed, replications, jobs, warm-up) -> typed settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ccsim.config.schema import RunConf
+from ccsim.config.values import as_dict, number, with_defaults
+from ccsim.errors import ConfigError
+from ccsim.model.centre import (
+    Centre,
+)
+from ccsim.model.scenario import Scenario
+from ccsim.model.settings import RunSettings
+
+__all__ = ["run_settings_from_config"]
+
+
+def run_settings_from_config(raw: Any, scenario: Scenario | Centre) -> RunSettings:
+    """Validate ``cfg.run`` for a single queue or a centre (their horizon and interval); the
+    warm-up must leave at least one interval to measure."""
+    p = "run."
+    d = with_defaults(as_dict(raw), RunConf, p)
+    seed = number(d, "seed", p, minimum=0.0, integer=True)
+    reps = number(d, "replications", p, minimum=1.0, integer=True)
+    n_jobs = number(d, "n_jobs", p, integer=True)
+    if n_jobs == 0 or n_jobs < -1:
+        raise ConfigError(f"{p}n_jobs", n_jobs, "must be -1 (all cores) or a positive integer")
+    warmup_min = number(d, "warmup_min", p, minimum=0.0)
+    if warmup_min * 60.0 >= scenario.horizon_s - scenario.interval_s + 1e-9 and warmup_min > 0:
+        raise ConfigError(
+            f"{p}warmup_min",
+            warmup_min,
+            f"must leave at least one interval after warm-up "
+            f"(horizon is {scenario.horizon_s / 60:g} min)",
+        )
+    plots = d.get("plots", True)
+    if not isinstance(plots, bool):
+        raise ConfigError(f"{p}plots", plots, "must be true or false")
+    return RunSettings(
+        seed=seed, replications=reps, n_jobs=n_jobs, warmup_s=60.0 * warmup_min, plots=plots
+    )

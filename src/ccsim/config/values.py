@@ -1,0 +1,167 @@
+"""Checks shared by every part of the config boundary: one value, its key and what is allowed.
+
+Each check raises :class:`~ccsim.errors.ConfigError` naming the full key, the value and what
+is allowed, before anything runs.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from dataclasses import asdict, fields
+from typing import Any, Mapping
+
+from ccsim.config.schema import DistributionConf
+from ccsim.errors import ConfigError
+from ccsim.model.distributions import (
+    DISTRIBUTION_NAMES,
+    Deterministic,
+    Distribution,
+    Empirical,
+    Exponential,
+    Gamma,
+    Lognormal,
+)
+
+__all__ = [
+    "ALLOWED_INTERVAL_MIN",
+    "as_dict",
+    "with_defaults",
+    "interval_minutes",
+    "check_keys",
+    "number",
+    "distribution_from_config",
+]
+
+ALLOWED_INTERVAL_MIN = (15, 30, 60)
+
+_DIST_KEYS = tuple(f.name for f in fields(DistributionConf))
+
+
+def as_dict(cfg: Any) -> dict[str, Any]:
+    if isinstance(cfg, Mapping):
+        return dict(cfg)
+    try:  # an OmegaConf DictConfig
+        from omegaconf import OmegaConf
+
+        return OmegaConf.to_container(cfg, resolve=True)  # type: ignore[return-value]
+    except Exception as exc:  # pragma: no cover - defensive
+        raise ConfigError("config", type(cfg).__name__, "a mapping") from exc
+
+
+def with_defaults(raw: Any, schema: type, prefix: str) -> dict[str, Any]:
+    """Reject keys the schema does not have, then fill in the schema's defaults (the schema is
+    the one place defaults live)."""
+    if not isinstance(raw, Mapping):
+        raise ConfigError(prefix.rstrip("."), raw, "must be a mapping")
+    d = dict(raw)
+    check_keys(d, tuple(f.name for f in fields(schema)), prefix)
+    return {**asdict(schema()), **d}
+
+
+def interval_minutes(d: Mapping[str, Any], prefix: str) -> int:
+    """``interval_min``, one of :data:`ALLOWED_INTERVAL_MIN`."""
+    interval_min = d["interval_min"]
+    if interval_min not in ALLOWED_INTERVAL_MIN or isinstance(interval_min, bool):
+        allowed = ", ".join(map(str, ALLOWED_INTERVAL_MIN))
+        raise ConfigError(f"{prefix}interval_min", interval_min, f"allowed: {allowed}")
+    return int(interval_min)
+
+
+def check_keys(d: Mapping[str, Any], allowed: tuple[str, ...], prefix: str) -> None:
+    for key in d:
+        if key not in allowed:
+            close = difflib.get_close_matches(str(key), allowed, n=1)
+            hint = f" (did you mean {prefix}{close[0]}?)" if close else ""
+            raise ConfigError(
+                f"{prefix}{key}", d[key], f"unknown key{hint}; allowed: {', '.join(allowed)}"
+            )
+
+
+def number(
+    d: Mapping[str, Any],
+    key: str,
+    prefix: str,
+    *,
+    minimum: float | None = None,
+    strict_min: bool = False,
+    maximum: float | None = None,
+    strict_max: bool = False,
+    integer: bool = False,
+) -> Any:
+    value = d.get(key)
+    full = f"{prefix}{key}"
+    kind = "an integer" if integer else "a number"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigError(full, value, f"must be {kind}")
+    if integer and float(value) != int(value):
+        raise ConfigError(full, value, "must be a whole number")
+    if not math.isfinite(value):
+        raise ConfigError(full, value, "must be finite")
+    if minimum is not None and (value <= minimum if strict_min else value < minimum):
+        raise ConfigError(full, value, f"must be {'>' if strict_min else '>='} {minimum:g}")
+    if maximum is not None and (value >= maximum if strict_max else value > maximum):
+        raise ConfigError(full, value, f"must be {'<' if strict_max else '<='} {maximum:g}")
+    return int(value) if integer else float(value)
+
+
+def distribution_from_config(raw: Any, prefix: str, *, allow_none: bool) -> Distribution | None:
+    """Build a :class:`Distribution` from ``{dist, mean_s, cv, values_s, weights}``."""
+    if raw is None:
+        raw = {"dist": "none"}
+    if not isinstance(raw, Mapping):
+        raise ConfigError(prefix.rstrip("."), raw, "must be a mapping with a 'dist' key")
+    d = {k: v for k, v in raw.items()}
+    check_keys(d, _DIST_KEYS, prefix)
+    name = d.get("dist")
+    names = DISTRIBUTION_NAMES + (("none",) if allow_none else ())
+    if name not in names:
+        raise ConfigError(
+            f"{prefix}dist", name, f"unknown distribution; allowed: {', '.join(names)}"
+        )
+    if name == "none":
+        return None
+    if name == "empirical":
+        values = d.get("values_s")
+        if not values:
+            raise ConfigError(
+                f"{prefix}values_s", values, "a non-empty list of durations (s) for dist=empirical"
+            )
+        for i, v in enumerate(values):
+            if (
+                isinstance(v, bool)
+                or not isinstance(v, (int, float))
+                or not v >= 0
+                or not math.isfinite(v)
+            ):
+                raise ConfigError(f"{prefix}values_s[{i}]", v, "must be a finite number >= 0")
+        weights = d.get("weights")
+        if weights is not None:
+            if len(weights) != len(values):
+                raise ConfigError(
+                    f"{prefix}weights", weights, f"must have {len(values)} entries, one per value"
+                )
+            for i, w in enumerate(weights):
+                if (
+                    isinstance(w, bool)
+                    or not isinstance(w, (int, float))
+                    or not w >= 0
+                    or not math.isfinite(w)
+                ):
+                    raise ConfigError(f"{prefix}weights[{i}]", w, "must be a finite number >= 0")
+            if sum(weights) <= 0:
+                raise ConfigError(f"{prefix}weights", weights, "must not all be zero")
+        dist: Distribution = Empirical(
+            tuple(float(v) for v in values),
+            None if weights is None else tuple(float(w) for w in weights),
+        )
+        if dist.mean_s <= 0:
+            raise ConfigError(f"{prefix}values_s", values, "mean must be > 0")
+        return dist
+    mean = number(d, "mean_s", prefix, minimum=0.0, strict_min=True)
+    if name == "exponential":
+        return Exponential(mean)
+    if name == "deterministic":
+        return Deterministic(mean)
+    cv = number(d, "cv", prefix, minimum=0.0, strict_min=True)
+    return Lognormal(mean, cv) if name == "lognormal" else Gamma(mean, cv)
