@@ -160,7 +160,7 @@ def test_distributions_match_their_moments():
 
 def test_quantile_functions_are_the_inverse_cdfs():
     """Keyed follow-up durations are q(u) for a keyed uniform u
-    (ccsim.engine.simulation._CustomerDraws): q must be each family's exact inverse CDF, and
+    (ccsim.engine.draws.CustomerDraws): q must be each family's exact inverse CDF, and
     q(uniform) must follow the distribution that ``sample`` draws from (same mean; for the
     empirical, the same value frequencies)."""
     from scipy import stats
@@ -228,7 +228,7 @@ def test_a_run_leaves_nothing_for_the_garbage_collector(compose_cfg):
     import gc
 
     from ccsim.engine.clock import Calendar
-    from ccsim.engine.simulation import _Centre
+    from ccsim.engine.core import Core
     from ccsim.runs.job import validate_config
 
     centre = validate_config(compose_cfg("scenario=small_centre")).centre
@@ -241,7 +241,7 @@ def test_a_run_leaves_nothing_for_the_garbage_collector(compose_cfg):
     try:
         assert len(simulate(centre, customers, streams)) > 0
         gc.collect()
-        assert [type(o) for o in gc.garbage if isinstance(o, _Centre | Calendar)] == []
+        assert [type(o) for o in gc.garbage if isinstance(o, Core | Calendar)] == []
     finally:
         gc.set_debug(0)
         gc.garbage.clear()
@@ -271,7 +271,8 @@ def test_arrival_counts_follow_the_profile():
 def test_buffered_draws_never_repeat_a_chunk():
     """Regression: follow-up contacts' draws came from a generator re-made at every refill,
     so every chunk of draws was the same chunk again."""
-    from ccsim.engine.simulation import _CHUNK, _Draws
+    from ccsim.engine.draws import DRAW_CHUNK as _CHUNK
+    from ccsim.engine.draws import PlainDraws as _Draws
     from ccsim.model.distributions import Exponential
 
     streams = RandomStreams(1)

@@ -8,24 +8,27 @@ from __future__ import annotations
 
 import dataclasses
 from typing import Any
+from unittest import mock
 
 import numpy as np
 import pytest
 import simpy
 from hypothesis import HealthCheck, given, settings
 
+from ccsim.engine import simulation
 from ccsim.engine.arrivals import sample_customers
-from ccsim.engine.clock import At, Calendar, at_time, run_until
+from ccsim.engine.clock import At, Calendar, Clock, at_time, run_until
+from ccsim.engine.core import Core
 from ccsim.engine.rng import RandomStreams
 from ccsim.engine.routing import ELSEWHERE, WAITING, FifoRouter, SkillsPriorityRouter
-from ccsim.engine.simulation import _Centre, simulate
+from ccsim.engine.simulation import Simulation, simulate
 from ccsim.model.centre import Centre
 from ccsim.model.records import ContactRecords
 from test_multichannel import centres
 
 
 def calendar(interval_s: float, n: int, state: bytearray | None = None):
-    env = simpy.Environment()
+    env = Clock()
     log: list[tuple[float, Any]] = []
     cal = Calendar(
         env,
@@ -41,7 +44,7 @@ def calendar(interval_s: float, n: int, state: bytearray | None = None):
 
 def test_timers_run_at_their_own_times_in_order():
     env, cal, log = calendar(10.0, 5, bytearray(3))
-    fire = lambda event: log.append((env.now, event._value))  # noqa: E731
+    fire = lambda event: log.append((env.now, event.value))  # noqa: E731
     rng = np.random.default_rng(3)
     times = rng.uniform(0.0, 60.0, 200).tolist() + [25.0, 25.0, 49.99999999999999]
     # Set at time 0 (interval 0), some at once, most parked for later intervals.
@@ -62,22 +65,24 @@ def test_timers_run_at_their_own_times_in_order():
 
 def test_simpy_runs_at_events_as_its_own():
     """An At is not a simpy.Event (two slots, no __dict__), but SimPy's own loop runs it next to
-    its own events, in time order and ties in the order they were scheduled."""
-    env = simpy.Environment()
+    its own events, in time order and ties in the order they were scheduled; a Clock's ``now``
+    is SimPy's time."""
+    env = Clock()
     log: list[tuple[float, Any]] = []
-    fire = lambda event: log.append((env.now, event._value))  # noqa: E731
+    fire = lambda event: log.append((env.now, event.value))  # noqa: E731
     At(env, 2.0, "at 2", (fire,))
     env.timeout(1.0, "simpy 1").callbacks.append(fire)
     at_time(env, 1.0, "at 1", (fire,))
     env.timeout(3.0, "simpy 3").callbacks.append(fire)
     env.run(until=2.5)
     assert log == [(1.0, "simpy 1"), (1.0, "at 1"), (2.0, "at 2")]
+    assert env.now == 2.5 and simpy.Environment.now.fget(env) == 2.5  # type: ignore[attr-defined]
     assert not hasattr(At(env, 0.0, None, (fire,)), "__dict__")
 
 
 def test_timers_set_later_and_beyond_the_horizon():
     env, cal, log = calendar(10.0, 3)
-    fire = lambda event: log.append((env.now, event._value))  # noqa: E731
+    fire = lambda event: log.append((env.now, event.value))  # noqa: E731
 
     def later(event: At) -> None:  # at 15: one timer in this interval, one in the next
         cal.at(17.0, "same interval", (fire,))
@@ -96,13 +101,13 @@ def test_timers_set_later_and_beyond_the_horizon():
 def test_timers_of_contacts_no_longer_waiting_are_dropped():
     state = bytearray(4)  # contacts 0-3, all waiting
     env, cal, log = calendar(10.0, 4, state)
-    fire = lambda event: log.append((env.now, event._value))  # noqa: E731
+    fire = lambda event: log.append((env.now, event.value))  # noqa: E731
     for i in range(4):
         cal.at(25.0 + i, i, (fire,), waiting=i)
     cal.at(26.5, "plain", (fire,))
 
     def answer(event: At) -> None:
-        state[event._value] = 2  # answered: its timer would do nothing
+        state[event.value] = 2  # answered: its timer would do nothing
 
     at_time(env, 5.0, 0, (answer,))  # before its interval starts: the timer is dropped
     at_time(env, 22.0, 1, (answer,))  # after it reached the heap: it fires (and would do nothing)
@@ -116,7 +121,7 @@ def test_rounding_never_parks_a_timer_in_a_started_interval():
     k = next(k for k in range(1, 10_000) if int(((k * dt) // dt)) < k)
     env, cal, log = calendar(dt, k + 2)
     t = k * dt
-    fire = lambda event: log.append((env.now, event._value))  # noqa: E731
+    fire = lambda event: log.append((env.now, event.value))  # noqa: E731
 
     def set_it(event: At) -> None:
         assert cal.window_end == t and int(t // dt) == k - 1
@@ -141,37 +146,57 @@ def test_numpy_floor_divide_is_pythons_on_floats():
 # ------------------------------------------------------------------ the engine's shortcuts
 
 
-class PlainTimers(_Centre):
-    """The engine without its shortcuts: every timer straight onto SimPy's heap, one overflow
-    timer per queued contact (as before the calendar and the overflow watch)."""
+class PlainCalendar(Calendar):
+    """Every timer straight onto SimPy's heap, none parked for a later interval."""
 
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
-        self._calendar_at = lambda t, value, cb, waiting=-1: at_time(self.env, t, value, cb)
-        self._calendar_at_interval = lambda t, k, value, cb, waiting=-1: at_time(
-            self.env, t, value, cb
-        )
-        # First contacts' async tolerance timers too: set as each contact queues, not up front.
-        self.tolerance_on_queue = [True] * len(self.tolerance_on_queue)
-        self.tolerance_due = [[] for _ in self.tolerance_due]
+    def at(self, t: float, value: Any, callbacks: Any, waiting: int = -1) -> None:
+        at_time(self.env, t, value, callbacks)
 
-    def _watch_overflow(self, i: int, key: int) -> None:
+    def at_interval(self, t: float, k: int, value: Any, callbacks: Any, waiting: int = -1) -> None:
+        at_time(self.env, t, value, callbacks)
+
+
+class PlainCore(Core):
+    """One overflow timer per queued contact, not one watch for all."""
+
+    __slots__ = ()
+
+    def watch_overflow(self, i: int, key: int) -> None:
         At(self.env, self.overflow_s, i, (self._contact_overflow,))
 
     def _contact_overflow(self, event: At) -> None:
-        i = event._value
+        i = event.value
         if self.state[i] == WAITING:
-            self._overflow(i, self.channel[i] * self.n_in + self.intent[i], self.env._now)
+            self.overflow(i, self.channel[i] * self.n_intents + self.intent[i], self.env.now)
+
+
+def plain_timers(centre: Centre, customers: Any, streams: RandomStreams) -> ContactRecords:
+    """The engine without its shortcuts: every timer straight onto SimPy's heap, one overflow
+    timer per queued contact, first contacts' async tolerance set as each queues (not listed
+    per interval up front)."""
+    with (
+        mock.patch.object(simulation, "Calendar", PlainCalendar),
+        mock.patch.object(simulation, "Core", PlainCore),
+    ):
+        sim = Simulation(centre, customers, streams)
+    assert type(sim.core) is PlainCore and type(sim.calendar) is PlainCalendar
+    journeys = next(c for c in sim.components if type(c).__name__ == "Journeys")
+    sim.core.tolerance_on_queue[:] = [True] * len(sim.core.tolerance_on_queue)
+    journeys.tolerance_due[:] = [[] for _ in journeys.tolerance_due]
+    try:
+        return sim.run()
+    finally:
+        sim.close()
 
 
 class ScanPriorityRouter(FifoRouter):
     """Priority routing without its rank deques: a free agent compares the heads of every
     per-key queue it serves by rank, then by the time each contact joined (as before)."""
 
-    def __init__(self, engine: Any) -> None:
-        super().__init__(engine)
+    def __init__(self, view: Any) -> None:
+        super().__init__(view)
         self._rank = []
-        for queues in engine.pool_queues:
+        for queues in view.pool_queues:
             ranks = sorted({rank for _, _, rank in queues}, reverse=True)
             self._rank.append([ranks.index(rank) for _, _, rank in queues])
 
@@ -190,7 +215,7 @@ class ScanPriorityRouter(FifoRouter):
                 best_q, best_key, best_t, best_rank = q, key, self.arrival[q[0]], rank
         if best_q is None:
             return -1
-        if open_channel is not None and best_key // self.n_in != open_channel:
+        if open_channel is not None and best_key // self.n_intents != open_channel:
             return ELSEWHERE
         return best_q.popleft()
 
@@ -203,13 +228,13 @@ def assert_same_records(centre: Centre, seed: int) -> ContactRecords:
         if centre.router in (None, SkillsPriorityRouter)
         else centre
     )
-    for engine in (None, PlainTimers):
+    for engine in (None, plain_timers):
         streams = RandomStreams(seed)
         if engine is None:
             runs.append(simulate(centre, sample_customers(centre, streams), streams))
         else:
             customers = sample_customers(plain_centre, streams)
-            runs.append(engine(plain_centre, customers, streams).run())
+            runs.append(engine(plain_centre, customers, streams))
     fast, plain = runs
     for f in dataclasses.fields(ContactRecords):
         a, b = getattr(fast, f.name), getattr(plain, f.name)

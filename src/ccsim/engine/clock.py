@@ -17,11 +17,36 @@ from typing import Any
 import simpy
 from simpy.events import NORMAL
 
-__all__ = ["At", "Callbacks", "at_time", "run_until", "Calendar"]
+__all__ = ["Clock", "At", "Callbacks", "at_time", "run_until", "Calendar"]
 
 # What an event runs when it fires: a tuple, built once per callback and shared by all its
 # events (Environment.step only iterates it), where simpy builds a list per event.
 Callbacks = tuple[Callable[["At"], None], ...]
+
+
+class Clock(simpy.Environment):
+    """A SimPy environment whose current time is a plain attribute, ``now``.
+
+    SimPy keeps the time in ``_now`` behind a read-only ``now`` property. The engine reads the
+    time at nearly every event; here ``now`` is an ordinary attribute (as fast to read as
+    ``_now``, and public), and ``_now`` is the property, for SimPy's own methods. Only this
+    module touches SimPy's internals (``_queue``, ``_eid``): the rest of the engine reads
+    ``now`` and schedules through :class:`At`, :func:`at_time` and :class:`Calendar`.
+    """
+
+    now: float = 0.0  # shadows Environment.now (a property); set per instance
+
+    @property  # type: ignore[override]
+    def _now(self) -> float:
+        return self.now
+
+    @_now.setter
+    def _now(self, value: float) -> None:
+        self.now = value
+
+    def close(self) -> None:
+        """Drop the events still pending at the horizon (they hold the engine's callbacks)."""
+        self._queue.clear()
 
 
 class At:
@@ -33,48 +58,45 @@ class At:
     ``Environment.schedule`` does (simpy 4's heap entry layout, pinned in pyproject.toml).
 
     Not a subclass of ``simpy.Event``: an Event instance carries a ``__dict__``, and two slots
-    are all that ``Environment.step`` (``callbacks``, ``_ok``) and our callbacks (``_value``)
-    read. One allocation less per event made both benchmark workloads 2.5-3.5% faster (15 paired
-    rounds), the shared tuple another 2.9% (13 rounds). Nothing yields an ``At`` from a
-    process, which would need the rest of Event's interface and a list to append to.
+    are all that ``Environment.step`` (``callbacks``, ``_ok``) and our callbacks (``value``)
+    read: one allocation less per event. Nothing yields an ``At`` from a process, which would
+    need the rest of Event's interface and a list to append to.
     """
 
-    __slots__ = ("callbacks", "_value")
+    __slots__ = ("callbacks", "value")
     _ok = True  # always succeeds; a class attribute saves a store per event
 
-    def __init__(
-        self, env: simpy.Environment, delay: float, value: Any, callbacks: Callbacks
-    ) -> None:
-        # Only what Environment.step reads (callbacks, _ok) and our callbacks read (_value).
+    def __init__(self, env: Clock, delay: float, value: Any, callbacks: Callbacks) -> None:
+        # Only what Environment.step reads (callbacks, _ok) and our callbacks read (value).
         self.callbacks = callbacks
-        self._value = value
+        self.value = value
         # Environment.schedule, inlined: the same heap entry, one method call less per event.
         # (simpy types its heap as holding Events; SimPy itself only reads what At has.)
-        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), self))  # type: ignore[misc]
+        heappush(env._queue, (env.now + delay, NORMAL, next(env._eid), self))  # type: ignore[misc]
 
 
-def at_time(env: simpy.Environment, t: float, value: Any, callbacks: Callbacks) -> None:
+def at_time(env: Clock, t: float, value: Any, callbacks: Callbacks) -> None:
     """An :class:`At` event at the absolute time ``t`` (not ``now + (t - now)``, which may
     differ from ``t`` in the last bit)."""
     event = At.__new__(At)
     event.callbacks = callbacks
-    event._value = value
+    event.value = value
     heappush(env._queue, (t, NORMAL, next(env._eid), event))  # type: ignore[misc]
 
 
-def run_until(env: simpy.Environment, horizon_s: float) -> None:
+def run_until(env: Clock, horizon_s: float) -> None:
     """``env.run(until=horizon_s)`` for events that never fail: ``Environment.step`` inlined
     into one loop over SimPy's own heap (same order, same clock), saving a method call and a
     try block per event. Events at exactly the horizon stay unprocessed, as with ``run``."""
     queue = env._queue
     while queue and queue[0][0] < horizon_s:
-        env._now, _, _, event = heappop(queue)
+        env.now, _, _, event = heappop(queue)
         callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
         for callback in callbacks:
             callback(event)
         if not event._ok and not hasattr(event, "_defused"):
             raise event._value  # a failed SimPy event crashes the run, as in step()
-    env._now = horizon_s
+    env.now = horizon_s
 
 
 class Calendar:
@@ -94,7 +116,7 @@ class Calendar:
 
     def __init__(
         self,
-        env: simpy.Environment,
+        env: Clock,
         interval_s: float,
         n_intervals: int,
         on_interval: Callable[[int], None],
@@ -133,14 +155,14 @@ class Calendar:
             self._buckets[k].append((t, value, callbacks, waiting))
 
     def _tick(self, event: At) -> None:
-        k = event._value
+        k = event.value
         env = self.env
         self.k = k
         self.window_end = (k + 1) * self.interval_s
         self.on_interval(k)
         bucket = self._buckets[k]
         if bucket:
-            now = env._now
+            now = env.now
             state, waiting_code = self.state, self.waiting_code
             queue: list[Any] = env._queue
             eid = env._eid
@@ -150,7 +172,7 @@ class Calendar:
                     # may round above a timer's own time by a bit.
                     event = At.__new__(At)
                     event.callbacks = callbacks
-                    event._value = value
+                    event.value = value
                     heappush(queue, (t if t >= now else now, NORMAL, next(eid), event))
             self._buckets[k] = []
         if k + 1 < self.n_intervals:

@@ -1,19 +1,19 @@
 """Routing policies: which agent takes an arriving contact, which contact a free agent takes.
 
-A policy is a class constructed with the running engine (``ccsim.engine.simulation``) and reading
-its state: ``idle[p]`` (deque of idle agents of pool p, longest idle first), ``partial[p][c]``
-(agents of pool p with spare concurrency on channel c), ``pool_queues[p]`` (the queues pool p
-serves: ``(deque of contact ids, queue key = channel * n_intents + intent, rank)``, best rank
-first), ``state`` (contact outcome codes; 0 = waiting), ``queued`` (when each contact joined the
-queue), ``channel`` (each contact's channel), ``agent_pool``, ``idle_since``, ``conc`` (concurrency
-per channel), ``n_in`` (number of intents), ``deferred_keys[p]`` and ``deferred_min_idle[p]`` (work
-pool p takes only while that many colleagues stay idle: workload shifting).
+A policy is a subclass of :class:`Router`, constructed once per run with a :class:`RouterView`:
+the live state it may read (idle agents, the queues each pool serves, contact states). That
+protocol is the whole interface: a router written against it survives engine changes, and mypy
+checks it. The containers are mutated in place by the engine and never replaced, so a router
+may keep references to them.
 
-The engine appends a contact that must wait to ``queue[key]``, and to ``oqueue[key]`` once it
-is past the overflow delay (secondary pools serve those); ``pool_queues`` lists these deques.
-A policy may keep its own queues instead: :meth:`Router.queues` tells the engine where to
-append. Contacts answered elsewhere or abandoned stay in the deques: a policy skips contacts
-whose ``state`` is not waiting.
+The actions a router may take: :meth:`Router.agent_for` returns an agent for an arriving
+contact and removes it from ``idle`` if it takes it from there; :meth:`Router.contact_for`
+returns a waiting contact for a free agent and pops it from the deque it took it from.
+Contacts answered elsewhere or abandoned stay in the deques: a policy skips contacts whose
+``state`` is not :data:`WAITING`. The engine appends a contact that must wait to
+``queue[key]``, and to ``overflow_queue[key]`` once it is past the overflow delay (secondary
+pools serve those); ``pool_queues`` lists these deques. A policy may keep its own queues
+instead: :meth:`Router.queues` tells the engine where to append.
 
 Choose one with ``centre.routing``: a name from :data:`ROUTERS` or ``package.module:Class`` for
 your own subclass of :class:`Router`.
@@ -21,12 +21,17 @@ your own subclass of :class:`Router`.
 
 from __future__ import annotations
 
+from array import array
 from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import compress
-from typing import Any
+from typing import Any, Protocol
 
 __all__ = [
     "Router",
+    "RouterView",
+    "RoutingState",
     "SkillsPriorityRouter",
     "FifoRouter",
     "ROUTERS",
@@ -37,21 +42,106 @@ __all__ = [
 
 WAITING = 0  # Outcome.WAITING
 _INF = float("inf")
-_WORST = 1 << 30  # worse than any rank
 ELSEWHERE = -2  # contact_for: better work waits on another channel than the open one
+# (deque of contact ids, queue key = channel * n_intents + intent, rank); rank = (channel
+# priority, intent priority, 0 for own work or -1 for overflow), higher is better.
+PoolQueue = tuple[deque[int], int, tuple[int, int, int]]
+
+
+class RouterView(Protocol):
+    """The state a routing policy may read. Agents, contacts, pools, channels and queue keys
+    are integers (indices in the centre's order); per-agent and per-contact sequences grow as
+    agents come on shift and contacts arrive."""
+
+    @property
+    def n_intents(self) -> int:
+        """Intents per channel: queue key = channel * n_intents + intent."""
+
+    @property
+    def concurrency(self) -> Sequence[int]:
+        """Per channel: contacts an agent handles at once."""
+
+    @property
+    def state(self) -> bytearray:
+        """Per contact: its :class:`ccsim.model.records.Outcome` code; 0 = waiting."""
+
+    @property
+    def channel(self) -> bytearray:
+        """Per contact: its channel."""
+
+    @property
+    def queued(self) -> array[float]:
+        """Per contact: when it joined the agents' queue (s)."""
+
+    @property
+    def agent_pool(self) -> Sequence[int]:
+        """Per agent: its pool."""
+
+    @property
+    def idle_since(self) -> Sequence[float]:
+        """Per agent: when it last became idle (s)."""
+
+    @property
+    def idle(self) -> Sequence[deque[int]]:
+        """Per pool: its idle agents, longest idle first."""
+
+    @property
+    def partial(self) -> Sequence[Sequence[dict[int, None]]]:
+        """``[pool][channel]``: agents with contacts open on the channel and a slot free."""
+
+    @property
+    def pool_queues(self) -> Sequence[Sequence[PoolQueue]]:
+        """Per pool: the queues it serves, best rank first."""
+
+    @property
+    def queue(self) -> Sequence[deque[int]]:
+        """Per queue key: the engine's deque of contacts waiting."""
+
+    @property
+    def overflow_queue(self) -> Sequence[deque[int]]:
+        """Per queue key: contacts past the overflow delay (served by secondary pools)."""
+
+    @property
+    def deferred_keys(self) -> Sequence[set[int]]:
+        """Per pool: queue keys it takes only as deferred work (workload shifting)..."""
+
+    @property
+    def deferred_min_idle(self) -> Sequence[int]:
+        """...and only while at least this many of its agents stay idle."""
+
+
+@dataclass(frozen=True, slots=True)
+class RoutingState:
+    """The engine's :class:`RouterView`: references to its live tables."""
+
+    n_intents: int
+    concurrency: list[int]
+    state: bytearray
+    channel: bytearray
+    queued: array[float]
+    agent_pool: list[int]
+    idle_since: list[float]
+    idle: list[deque[int]]
+    partial: list[list[dict[int, None]]]
+    pool_queues: list[list[PoolQueue]]
+    queue: list[deque[int]]
+    overflow_queue: list[deque[int]]
+    deferred_keys: list[set[int]]
+    deferred_min_idle: list[int]
 
 
 class Router:
-    """Base class of routing policies."""
+    """Base class of routing policies: subclass it and implement :meth:`agent_for` and
+    :meth:`contact_for`, reading only ``self.view``."""
 
-    def __init__(self, engine: Any) -> None:
-        self.engine = engine
+    def __init__(self, view: RouterView) -> None:
+        self.view = view
 
-    def queues(self) -> tuple[list[Any], list[Any]]:
+    def queues(self) -> tuple[Sequence[Any], Sequence[Any]]:
         """Where the engine appends waiting contacts: ``(waiting[key], overflowed[key])``, per
         queue key, objects with ``append(contact)``. By default the engine's own per-key
         deques, those ``pool_queues`` lists."""
-        return self.engine.queue, self.engine.oqueue
+        return self.view.queue, self.view.overflow_queue
 
     def agent_for(self, pools: list[int], channel: int) -> int:
         """An agent of ``pools`` to take an arriving contact of ``channel`` now, or -1 (queue).
@@ -67,21 +157,21 @@ class Router:
 class _LongestIdle(Router):
     """Longest-idle agent first; agents with a free concurrent slot after idle ones."""
 
-    def __init__(self, engine: Any) -> None:
-        super().__init__(engine)
-        e = engine
-        # The engine's containers are mutated in place, never replaced: keep direct references.
-        self.idle, self.partial, self.conc = e.idle, e.partial, e.conc
-        self.idle_since, self.agent_pool = e.idle_since, e.agent_pool
-        self.deferred_keys, self.deferred_min_idle = e.deferred_keys, e.deferred_min_idle
-        self.state, self.channel, self.n_in = e.state, e.channel, e.n_in
+    def __init__(self, view: RouterView) -> None:
+        super().__init__(view)
+        v = view
+        # Mutated in place, never replaced: direct references save a lookup per decision.
+        self.idle, self.partial, self.concurrency = v.idle, v.partial, v.concurrency
+        self.idle_since, self.agent_pool = v.idle_since, v.agent_pool
+        self.deferred_keys, self.deferred_min_idle = v.deferred_keys, v.deferred_min_idle
+        self.state, self.channel, self.n_intents = v.state, v.channel, v.n_intents
 
     def agent_for(self, pools: list[int], channel: int) -> int:
         if len(pools) == 1:  # the common case: one pool serves this queue
             idle = self.idle[pools[0]]
             if idle:
                 return idle.popleft()
-            if self.conc[channel] > 1:
+            if self.concurrency[channel] > 1:
                 part = self.partial[pools[0]][channel]
                 if part:
                     return next(iter(part))
@@ -96,7 +186,7 @@ class _LongestIdle(Router):
         if best >= 0:
             self.idle[self.agent_pool[best]].popleft()
             return best
-        if self.conc[channel] > 1:
+        if self.concurrency[channel] > 1:
             for p in pools:
                 part = self.partial[p][channel]
                 if part:
@@ -129,10 +219,10 @@ class SkillsPriorityRouter(_LongestIdle):
     A subclass that reads ``pool_queues`` instead must return ``Router.queues(self)``.
     """
 
-    def __init__(self, engine: Any) -> None:
-        super().__init__(engine)
-        e = engine
-        n_keys = len(e.queue)
+    def __init__(self, view: RouterView) -> None:
+        super().__init__(view)
+        v = view
+        n_keys = len(v.queue)
         waiting: list[list[deque[int]]] = [[] for _ in range(n_keys)]
         overflowed: list[list[deque[int]]] = [[] for _ in range(n_keys)]
         # Per pool: its rank deques, best first, and the same without deferred work.
@@ -140,11 +230,11 @@ class SkillsPriorityRouter(_LongestIdle):
         self._ranked_now: list[list[deque[int]]] = []
         self._fifo: list[deque[int] | None] = []  # the pool's only deque, if that simple
         self._plain: list[list[deque[int]] | None] = []  # its rank deques, if no deferred work
-        for p, entries in enumerate(e.pool_queues):
+        for p, entries in enumerate(v.pool_queues):
             by_rank: dict[Any, deque[int]] = {}
             for q, key, rank in entries:  # best rank first
                 d = by_rank.setdefault(rank, deque())
-                (overflowed if q is e.oqueue[key] else waiting)[key].append(d)
+                (overflowed if q is v.overflow_queue[key] else waiting)[key].append(d)
             deferred = {
                 id(by_rank[rank]) for q, key, rank in entries if key in self.deferred_keys[p]
             }
@@ -158,7 +248,7 @@ class SkillsPriorityRouter(_LongestIdle):
             [_sink(sinks) for sinks in overflowed],
         )
 
-    def queues(self) -> tuple[list[Any], list[Any]]:
+    def queues(self) -> tuple[Sequence[Any], Sequence[Any]]:
         return self._queues
 
     def contact_for(self, agent: int, open_channel: int | None) -> int:
@@ -180,8 +270,8 @@ class SkillsPriorityRouter(_LongestIdle):
                 ranked = self._ranked_now[p]
             else:
                 ranked = self._ranked[p]
-        # A plain loop: a pool has a few ranks (the default week: 4 to 7), fewer than it takes
-        # for compress(ranked, ranked) to pay for building its iterators (~100 ns per call).
+        # A plain loop: a pool has a few ranks, too few for compress(ranked, ranked) to pay for
+        # building its iterators.
         for q in ranked:  # best rank first
             while q:
                 i = q[0]
@@ -207,12 +297,12 @@ class FifoRouter(_LongestIdle):
     It compares the heads of the pool's per-key queues (``pool_queues``) by the time each
     contact joined; an overflowed contact competes by that time, not by when it overflowed."""
 
-    def __init__(self, engine: Any) -> None:
-        super().__init__(engine)
-        self.arrival = engine.queued  # when each contact joined the queue
+    def __init__(self, view: RouterView) -> None:
+        super().__init__(view)
+        self.arrival = view.queued  # when each contact joined the queue
         # The non-empty queues come from ``compress(entries, deques)``: skipped in C.
-        self._entries = [[(q, key) for q, key, _ in queues] for queues in engine.pool_queues]
-        self._deques = [[q for q, _, _ in queues] for queues in engine.pool_queues]
+        self._entries = [[(q, key) for q, key, _ in queues] for queues in view.pool_queues]
+        self._deques = [[q for q, _, _ in queues] for queues in view.pool_queues]
 
     def contact_for(self, agent: int, open_channel: int | None) -> int:
         p = self.agent_pool[agent]
@@ -235,7 +325,7 @@ class FifoRouter(_LongestIdle):
                     best_q, best_key, best_t = q, key, t
         if best_q is None:
             return -1
-        if open_channel is not None and best_key // self.n_in != open_channel:
+        if open_channel is not None and best_key // self.n_intents != open_channel:
             return ELSEWHERE
         return best_q.popleft()
 
