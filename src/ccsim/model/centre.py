@@ -133,15 +133,18 @@ class Centre:
     event_rate_per_s: np.ndarray | None = None
     strategies: Strategies = NO_STRATEGIES
 
+    def handle_factor(self) -> np.ndarray:
+        """[c, j]: what multiplies a contact's drawn handle time before the answering pool's
+        proficiency and the channel's concurrency: the intent's handle factor times the
+        forecast's scale. The one handle-time model: the engine, the callbacks' expected wait
+        and the demand delta's workload all start from it."""
+        factor = np.array([[it.handle_factor for it in self.intents] for _ in self.channels])
+        return factor if self.handle_scale is None else factor * self.handle_scale
+
     def mean_handle_s(self) -> np.ndarray:
         """[c, j]: planned mean handle time (before pool proficiency and concurrency)."""
-        base = np.array(
-            [
-                [ch.handle_time.mean_s * it.handle_factor for it in self.intents]
-                for ch in self.channels
-            ]
-        )
-        return base if self.handle_scale is None else base * self.handle_scale
+        mean_s = np.array([ch.handle_time.mean_s for ch in self.channels], dtype=np.float64)
+        return mean_s[:, None] * self.handle_factor()
 
     @property
     def n_intervals(self) -> int:
