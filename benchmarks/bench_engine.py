@@ -26,12 +26,8 @@ time alone). It reports the week's contacts per second, the ratio single-queue/w
 per second (the median of each repeat's own ratio: the two runs of a repeat see the same
 machine), and the bytes of per-contact records per contact.
 
-Why the week costs more per contact (measured 2026-12-02, 4 replications, one core): with
-retries, repeats and chasers switched off it runs at 2.55 us per contact, as fast as the single
-queue; with as many new contacts per channel instead, 2.76 us (a busier centre); as configured,
-3.64 us. The rest (0.87 us per contact) is its follow-up contacts, about 0.2 per contact and
-some 4 us more each than a new one: each is created during the run (delay, channel, handle time
-and patience from keyed draws, a calendar timer) where new contacts are drawn vectorised before.
+Why the week costs more per contact, and what each of the engine's shortcuts was measured to
+buy: ``benchmarks/README.md``.
 
 Prints contacts per second (median over repeats) and, last, ``ratio ccsim/heapq: X.XX``:
 ccsim's median run time divided by heapq's (lower is better).
@@ -217,14 +213,16 @@ def main() -> None:
         med = statistics.median(times[name])
         print(
             f"{name:>14}: {n / med:>10,.0f} contacts/s  ({med:.3f} s for {n:,} contacts, "
-            f"abandoned {ab / n:.2%})"
+            f"abandoned {ab / n:.2%}; per repeat {n / max(times[name]):,.0f}-"
+            f"{n / min(times[name]):,.0f})"
         )
     n_week, week_bytes = counts["ccsim-week"]
     week_rate = n_week / statistics.median(times["ccsim-week"])
     print(
         f"{'ccsim-week':>14}: {week_rate:>10,.0f} contacts/s  (default_week: {n_week:,} "
         f"contacts in replications of one week, {len(week.channels)} channels, "
-        f"{len(week.pools)} pools)"
+        f"{len(week.pools)} pools; per repeat {n_week / max(times['ccsim-week']):,.0f}-"
+        f"{n_week / min(times['ccsim-week']):,.0f})"
     )
     print(
         "ratio single-queue/week contacts per second: "
