@@ -1,4 +1,4 @@
-"""Tests for ccsim.analysis.erlang (Erlang B, C, A and staffing).
+"""Tests for ccsim.analysis.erlang, erlang_a and erlang_staffing (Erlang B, C, A and staffing).
 
 Three kinds of checks:
 
@@ -25,15 +25,9 @@ from scipy.linalg import expm
 from scipy.optimize import brentq
 from scipy.stats import poisson
 
-from ccsim.analysis.erlang import (
-    ErlangAResult,
-    ErlangCResult,
-    agents_for_service_level,
-    erlang_a_metrics,
-    erlang_b,
-    erlang_c,
-    erlang_c_metrics,
-)
+from ccsim.analysis.erlang import ErlangCResult, erlang_b, erlang_c, erlang_c_metrics
+from ccsim.analysis.erlang_a import ErlangAResult, erlang_a_metrics
+from ccsim.analysis.erlang_staffing import agents_for_service_level
 
 A_FIELDS = (
     "p_wait",

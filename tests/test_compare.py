@@ -17,7 +17,8 @@ from scipy import stats
 
 from ccsim.analysis.effects import paired_effect
 from ccsim.sweeps.collect import collect
-from ccsim.sweeps.compare import EFFECT_METRICS, compare, main
+from ccsim.sweeps.compare import compare, main
+from ccsim.sweeps.pairing import EFFECT_METRICS
 from conftest import run_ccsim
 
 N = 6  # replications of the synthetic jobs

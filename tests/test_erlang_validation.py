@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ccsim.analysis import erlang as analytic
+from ccsim.analysis.erlang import erlang_b
 from ccsim.analysis.reference import erlang_reference
 from ccsim.analysis.statistics import estimate
 from ccsim.config.scenario import scenario_from_config
@@ -100,7 +100,7 @@ def test_chat_like_deterministic_handle_time_is_insensitive_for_erlang_b():
     sc = scenario_from_config(cfg)
     res = run(sc, RunSettings(seed=5, replications=20, n_jobs=2, warmup_s=3600, plots=False))
     e = estimate([r.totals["blocking_rate"] for r in res.replications], level=0.99)
-    assert e.ci_low <= analytic.erlang_b(8.5, 10) <= e.ci_high
+    assert e.ci_low <= erlang_b(8.5, 10) <= e.ci_high
 
 
 def test_parallel_equals_serial():

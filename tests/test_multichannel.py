@@ -20,7 +20,8 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ccsim.analysis import erlang as analytic
+from ccsim.analysis.erlang import erlang_c_metrics
+from ccsim.analysis.erlang_a import erlang_a_metrics
 from ccsim.analysis.statistics import Estimate, estimate
 from ccsim.engine.arrivals import Customers, sample_customers
 from ccsim.engine.rng import RandomStreams
@@ -544,8 +545,8 @@ def test_erlang_a_and_c_through_a_multichannel_centre():
         }
 
     reps = replicate(centre, metric, 20, seed=11)
-    a = analytic.erlang_a_metrics(180 / H, 240.0, 12, 180.0, 20.0)
-    c = analytic.erlang_c_metrics(150 / H, 240.0, 12, 20.0)
+    a = erlang_a_metrics(180 / H, 240.0, 12, 180.0, 20.0)
+    c = erlang_c_metrics(150 / H, 240.0, 12, 20.0)
     expected = {
         "voice": {
             "p_abandon": a.p_abandon,
@@ -586,7 +587,7 @@ def test_chat_agents_with_neutral_concurrency_are_c_times_k_servers():
         20,
         seed=12,
     )
-    a = analytic.erlang_a_metrics(180 / H, 240.0, 4 * 3, 180.0, 20.0)
+    a = erlang_a_metrics(180 / H, 240.0, 4 * 3, 180.0, 20.0)
     for key, value in (
         ("p_abandon", a.p_abandon),
         ("p_wait", a.p_wait),

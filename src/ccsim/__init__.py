@@ -26,13 +26,9 @@ from typing import TYPE_CHECKING, Any
 from ccsim.version import __version__
 
 if TYPE_CHECKING:
-    from ccsim.analysis.erlang import (
-        agents_for_service_level,
-        erlang_a_metrics,
-        erlang_b,
-        erlang_c,
-        erlang_c_metrics,
-    )
+    from ccsim.analysis.erlang import erlang_b, erlang_c, erlang_c_metrics
+    from ccsim.analysis.erlang_a import erlang_a_metrics
+    from ccsim.analysis.erlang_staffing import agents_for_service_level
     from ccsim.analysis.results import ReplicationResult, RunResult
     from ccsim.analysis.statistics import Estimate, estimate
     from ccsim.config.centre import centre_from_config
@@ -76,8 +72,8 @@ _EXPORTS = {
     "erlang_b": "ccsim.analysis.erlang",
     "erlang_c": "ccsim.analysis.erlang",
     "erlang_c_metrics": "ccsim.analysis.erlang",
-    "erlang_a_metrics": "ccsim.analysis.erlang",
-    "agents_for_service_level": "ccsim.analysis.erlang",
+    "erlang_a_metrics": "ccsim.analysis.erlang_a",
+    "agents_for_service_level": "ccsim.analysis.erlang_staffing",
     "Router": "ccsim.engine.routing",
     "RouterView": "ccsim.engine.routing",
     "ConfigError": "ccsim.errors",

@@ -1,4 +1,5 @@
-"""Metrics of one replication, per channel x interval and in total, from the contact records.
+"""Metrics of one replication from its contact records: per channel x interval, in total, per
+pool and per intent.
 
 Contact counts and waits are attributed to the interval in which the contact *arrived* (the
 planner's convention); agent time (busy, staffed, capacity) to the interval in which it is spent.
@@ -14,56 +15,43 @@ count as misses. For async channels T is the response-time target.
   most T: Erlang A's "P(W <= T)". Customers who hang up within T count as met. Without
   abandonment the two coincide.
 
-Pools shared between channels: each pool's staffed time and capacity are allocated to the
+Pools shared between channels: each pool's scheduled agents and capacity are allocated to the
 channels it serves (primary skills) in proportion to their planned demand workload in the
-interval, so that per-channel capacity adds up to the centre's. Pool occupancy is exact.
+interval (:mod:`ccsim.analysis.demand_delta`), so that per-channel capacity adds up to the
+centre's; its staffed time, as the pool actually spent it. Pool occupancy is exact.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Callable
 
 import numpy as np
 
-from ccsim.analysis import erlang as analytic
+from ccsim.analysis.contact_flags import COUNT_KEYS, ContactFlags
+from ccsim.analysis.demand_delta import (
+    DELTA_TOTAL_KEYS,
+    delta_totals,
+    plan_for,
+    required_agents,
+    work_h,
+)
 from ccsim.model.centre import ASYNC, Centre
-from ccsim.model.records import ContactKind, ContactRecords, Outcome
+from ccsim.model.records import ContactRecords
 
 __all__ = [
     "interval_metrics",
     "total_metrics",
     "pool_metrics",
+    "intent_metrics",
     "INTERVAL_COLUMNS",
     "TOTAL_KEYS",
     "POOL_COLUMNS",
+    "INTENT_KEYS",
     "busy_time_s",
-    "required_agents",
     "ALL_CHANNELS",
 ]
 
 ALL_CHANNELS = -1
-
-# Contact counts, by interval and in total: each is the number of contacts in a mask that
-# ``_Flags.count_masks`` defines once for both.
-COUNT_KEYS = (
-    "offered",
-    "new",
-    "retries",
-    "repeats",
-    "chasers",
-    "channel_switches",
-    "prevented",
-    "contained",
-    "bot_switched",
-    "to_agents",
-    "callbacks",
-    "answered",
-    "handled",
-    "abandoned",
-    "blocked",
-    "in_system_at_end",
-)
 
 INTERVAL_COLUMNS = (
     "channel",
@@ -109,10 +97,7 @@ TOTAL_KEYS = (
     "demand_workload_h",
     "planned_workload_h",
     "capacity_h",
-    "demand_delta_h",
-    "positive_demand_delta_h",
-    "peak_demand_delta_h",
-    "share_intervals_in_deficit",
+    *DELTA_TOTAL_KEYS,
     "unmet_contacts",
     "late_async",
     "backlog_left",
@@ -183,133 +168,6 @@ def busy_time_s(
     return busy
 
 
-def required_agents(centre: Centre, c: int, rate_per_s: float) -> tuple[int, int]:
-    """Scheduled agents Erlang C and Erlang A need for channel ``c``'s target at this rate.
-
-    Concurrency k turns agents into k servers each; handle time is the channel's mean times
-    the intents' volume-weighted factor; Erlang A takes the patience mean as if exponential;
-    shrinkage is the staffing-weighted mean of the pools that serve the channel.
-    """
-    if rate_per_s <= 0:
-        return 0, 0
-    ch = centre.channels[c]
-    weights = centre.rate_per_s[c].sum(axis=1)
-    means = centre.mean_handle_s()[c]
-    aht = (
-        float(np.dot(weights, means) / weights.sum()) if weights.sum() > 0 else float(means.mean())
-    )
-    pools = [p for p in centre.pools if any(s.channel == c and s.primary for s in p.skills)]
-    heads = np.array([p.agents_scheduled.sum() for p in pools], dtype=np.float64)
-    shr = [p.shrinkage for p in pools]
-    shrinkage = (
-        float(np.dot(heads, shr) / heads.sum())
-        if heads.sum() > 0
-        else (float(np.mean(shr)) if shr else 0.0)
-    )
-    k = ch.concurrency
-    servers_c = analytic.agents_for_service_level(
-        rate_per_s, aht, ch.target_s, ch.target_service_level
-    )
-    patience = ch.patience.mean_s if ch.patience is not None and ch.mode != ASYNC else None
-    servers_a = (
-        analytic.agents_for_service_level(
-            rate_per_s, aht, ch.target_s, ch.target_service_level, patience_s=patience
-        )
-        if patience is not None and math.isfinite(patience)
-        else servers_c
-    )
-
-    def scheduled(servers: int) -> int:
-        on_phone = -(-servers // k)
-        return math.ceil(on_phone / (1.0 - shrinkage) - 1e-9) if on_phone else 0
-
-    return scheduled(servers_c), scheduled(servers_a)
-
-
-def _allocation(centre: Centre, workload: np.ndarray) -> np.ndarray:
-    """share[p, c, k]: the part of pool p's agents working channel c in interval k."""
-    n_p, (n_c, n_k) = len(centre.pools), workload.shape
-    share = np.zeros((n_p, n_c, n_k))
-    for p, pool in enumerate(centre.pools):
-        chans = sorted({s.channel for s in pool.skills if s.primary})
-        w = workload[chans]
-        tot = w.sum(axis=0)
-        even = np.full_like(w, 1.0 / len(chans))
-        share[p, chans] = np.where(tot > 0, w / np.where(tot > 0, tot, 1.0), even)
-    return share
-
-
-def work_h(centre: Centre, records: ContactRecords) -> np.ndarray:
-    """Agent-hours each contact brings if it reaches an agent: its handle time with the intent's
-    factor and the forecast's scale (before the answering pool's proficiency), divided by the
-    channel's concurrency. Zero for contacts that never reach the agents."""
-    n_in = len(centre.intents)
-    factor = np.array([it.handle_factor for it in centre.intents])[None, :] * (
-        np.ones((len(centre.channels), n_in))
-        if centre.handle_scale is None
-        else centre.handle_scale
-    )
-    conc = np.array([ch.concurrency for ch in centre.channels], dtype=np.float64)
-    w = records.handle_s * factor[records.channel, records.intent] / conc[records.channel]
-    return np.where(np.isnan(records.queued_s), 0.0, w) / 3600.0
-
-
-class _Flags:
-    """Per-contact facts shared by the interval and total metrics.
-
-    Queue figures (service level, waits, abandonment rate) are over contacts that reached the
-    agents (``to_agents``); callbacks are left out of the live-answer figures (the customer was
-    not waiting on the line) and counted apart.
-    """
-
-    def __init__(self, centre: Centre, records: ContactRecords) -> None:
-        o = records.outcome
-        self.target = np.array([ch.target_s for ch in centre.channels])[records.channel]
-        self.to_agents = ~np.isnan(records.queued_s)
-        self.wait = np.where(self.to_agents, records.wait_s, 0.0)
-        self.callback = records.callback.astype(bool)
-        live = self.to_agents & ~self.callback
-        self.live = live
-        self.answered = (o == Outcome.IN_SERVICE) | (o == Outcome.HANDLED)
-        self.handled = o == Outcome.HANDLED
-        self.abandoned = o == Outcome.ABANDONED
-        self.blocked = o == Outcome.BLOCKED
-        self.waiting = o == Outcome.WAITING
-        self.prevented = o == Outcome.PREVENTED
-        self.contained = o == Outcome.CONTAINED
-        self.bot_switched = o == Outcome.SWITCHED
-        self.in_system = self.waiting | (o == Outcome.IN_SERVICE) | (o == Outcome.IN_BOT)
-        self.decided = live & ~(self.waiting & (self.wait < self.target))
-        self.answered_in_t = live & self.answered & (self.wait <= self.target)
-        self.left_queue = live & (self.answered | self.abandoned)
-        self.left_queue_in_t = self.left_queue & (self.wait <= self.target)
-        self.answered_live = live & self.answered
-        first_channel = records.channel[records.customer]
-        self.switch = (records.kind != ContactKind.NEW) & (records.channel != first_channel)
-        self.is_async = np.array([ch.mode == ASYNC for ch in centre.channels])[records.channel]
-        self.late_async = self.is_async & ~self.answered_in_t & self.decided
-        kind = records.kind
-        self.count_masks = {  # COUNT_KEYS -> the contacts each one counts
-            "offered": np.ones(len(records), dtype=bool),
-            "new": kind == ContactKind.NEW,
-            "retries": kind == ContactKind.RETRY,
-            "repeats": kind == ContactKind.REPEAT,
-            "chasers": kind == ContactKind.CHASER,
-            "channel_switches": self.switch,
-            "prevented": self.prevented,
-            "contained": self.contained,
-            "bot_switched": self.bot_switched,
-            "to_agents": self.to_agents,
-            "callbacks": self.callback,
-            "answered": self.answered,
-            "handled": self.handled,
-            "abandoned": self.abandoned,
-            "blocked": self.blocked,
-            "in_system_at_end": self.in_system,
-        }
-        assert tuple(self.count_masks) == COUNT_KEYS
-
-
 def interval_metrics(
     centre: Centre,
     records: ContactRecords,
@@ -320,7 +178,7 @@ def interval_metrics(
     required = required or (lambda c, r: required_agents(centre, c, r))
     n_c, n_k = len(centre.channels), centre.n_intervals
     dt = centre.interval_s
-    f = _Flags(centre, records)
+    f = ContactFlags(centre, records)
     k_of = np.minimum((records.arrival_s // dt).astype(np.int64), n_k - 1)
     g = records.channel.astype(np.int64) * n_k + k_of
     n_g = n_c * n_k
@@ -344,8 +202,8 @@ def interval_metrics(
 
     starts = centre.interval_starts_s
     edges = np.append(starts, centre.horizon_s)
-    conc = np.array([ch.concurrency for ch in centre.channels], dtype=np.float64)
-    weight = 1.0 / conc[records.channel]
+    concurrency = np.array([ch.concurrency for ch in centre.channels], dtype=np.float64)
+    weight = 1.0 / concurrency[records.channel]
     n_p = len(centre.pools)
     # busy[p, c, k]: agent-hours pool p spent on channel c in interval k.
     busy = np.zeros((n_p, n_c, n_k))
@@ -355,30 +213,11 @@ def interval_metrics(
             busy[p, c] = busy_time_s(records, edges, in_pool & (records.channel == c), weight)
     busy /= 3600.0
     busy_h = busy.sum(axis=0).ravel()
-    mean_handle = centre.mean_handle_s()
-    planned = (centre.rate_per_s * mean_handle[:, :, None]).sum(axis=1) * dt / 3600.0
-    planned /= conc[:, None]
     # Demand workload: the work of the simulated contacts that reached the agents (retries,
     # repeats, chasers included; contained and prevented ones not), by arrival interval.
     workload = total(work_h(centre, records), np.ones(len(records), dtype=bool)).reshape(n_c, n_k)
-    share = _allocation(centre, planned)
-    sched = np.stack([p.agents_scheduled for p in centre.pools])[:, None, :]
+    plan = plan_for(centre, required)
     on_phone = np.stack([p.agents_on_phone for p in centre.pools])[:, None, :]
-    shrink = np.array([p.shrinkage for p in centre.pools])[:, None, None]
-    agents_sched = (share * sched).sum(axis=0)
-    agents_on = (share * on_phone).sum(axis=0)
-    capacity = (share * sched * (1.0 - shrink)).sum(axis=0) * dt / 3600.0
-    rate_c = centre.rate_per_s.sum(axis=1)
-    req = {}
-    for c in range(n_c):
-        for r in np.unique(rate_c[c]):
-            req[(c, r)] = required(c, float(r))
-    req_c = np.array([[req[(c, r)][0] for r in rate_c[c]] for c in range(n_c)], dtype=float)
-    req_a = np.array([[req[(c, r)][1] for r in rate_c[c]] for c in range(n_c)], dtype=float)
-    has_patience = np.array(
-        [ch.patience is not None and ch.mode != ASYNC for ch in centre.channels]
-    )
-    req_used = np.where(has_patience[:, None], req_a, req_c)
     # Backlog at each interval end (async channels): arrived by then, not yet answered or gone.
     backlog = np.zeros((n_c, n_k))
     for c in range(n_c):
@@ -395,7 +234,7 @@ def interval_metrics(
     # Staffed time split between channels as the pools actually spent it (planned workload
     # shares where a pool was idle), so a channel's occupancy is its agents' real occupancy.
     pool_busy = busy.sum(axis=1, keepdims=True)
-    spent = np.where(pool_busy > 0, busy / np.where(pool_busy > 0, pool_busy, 1.0), share)
+    spent = np.where(pool_busy > 0, busy / np.where(pool_busy > 0, pool_busy, 1.0), plan.share)
     staffed_h = (spent * on_phone).sum(axis=0) * dt / 3600.0
     cols: dict[str, np.ndarray] = {
         "channel": np.repeat(np.arange(n_c, dtype=np.float64), n_k),
@@ -411,18 +250,18 @@ def interval_metrics(
         "mean_wait_s": _ratio(total(f.wait, f.left_queue), count(f.left_queue)),
         "p90_wait_s": p90(f.wait, f.left_queue),
         "backlog_at_end": backlog.ravel(),
-        "agents_scheduled": agents_sched.ravel(),
-        "agents_on_phone": agents_on.ravel(),
+        "agents_scheduled": plan.agents_scheduled.ravel(),
+        "agents_on_phone": plan.agents_on_phone.ravel(),
         "busy_agent_h": busy_h,
         "staffed_agent_h": staffed_h.ravel(),
         "occupancy": _ratio(busy_h, staffed_h.ravel()),
         "demand_workload_h": workload.ravel(),
-        "planned_workload_h": planned.ravel(),
-        "capacity_h": capacity.ravel(),
-        "demand_delta_h": (workload - capacity).ravel(),
-        "required_agents_erlang_c": req_c.ravel(),
-        "required_agents_erlang_a": np.where(has_patience[:, None], req_a, np.nan).ravel(),
-        "staffing_delta": (req_used - agents_sched).ravel(),
+        "planned_workload_h": plan.workload_h.ravel(),
+        "capacity_h": plan.capacity_h.ravel(),
+        "demand_delta_h": (workload - plan.capacity_h).ravel(),
+        "required_agents_erlang_c": plan.required_erlang_c.ravel(),
+        "required_agents_erlang_a": plan.required_erlang_a.ravel(),
+        "staffing_delta": plan.staffing_delta.ravel(),
     }
     assert tuple(cols) == INTERVAL_COLUMNS
     return cols
@@ -440,7 +279,7 @@ def total_metrics(
     Ratios are recomputed over all contacts, never averaged over intervals.
     """
     first = int(np.searchsorted(centre.interval_starts_s, warmup_s, side="left"))
-    f = _Flags(centre, records)
+    f = ContactFlags(centre, records)
     sel = records.arrival_s >= first * centre.interval_s
     rows = intervals["interval"] >= first
     if channel != ALL_CHANNELS:
@@ -480,10 +319,7 @@ def total_metrics(
         "demand_workload_h": float(iv["demand_workload_h"].sum()),
         "planned_workload_h": float(iv["planned_workload_h"].sum()),
         "capacity_h": float(iv["capacity_h"].sum()),
-        "demand_delta_h": float(delta.sum()),
-        "positive_demand_delta_h": float(np.clip(delta, 0.0, None).sum()),
-        "peak_demand_delta_h": float(delta.max()) if delta.size else float("nan"),
-        "share_intervals_in_deficit": float((delta > 0).mean()) if delta.size else float("nan"),
+        **delta_totals(delta),
         "unmet_contacts": float(unmet.sum()),
         "late_async": s(f.late_async),
         "backlog_left": s(f.waiting & f.is_async),
@@ -497,8 +333,8 @@ def pool_metrics(centre: Centre, records: ContactRecords) -> dict[str, np.ndarra
     """Per pool x interval: staffing, busy time (concurrency counted once) and occupancy."""
     n_k, dt = centre.n_intervals, centre.interval_s
     edges = np.append(centre.interval_starts_s, centre.horizon_s)
-    conc = np.array([ch.concurrency for ch in centre.channels], dtype=np.float64)
-    weight = 1.0 / conc[records.channel]
+    concurrency = np.array([ch.concurrency for ch in centre.channels], dtype=np.float64)
+    weight = 1.0 / concurrency[records.channel]
     busy = (
         np.concatenate(
             [
@@ -554,7 +390,7 @@ def intent_metrics(
 ) -> list[dict[str, float]]:
     """Contact-based figures per intent (all channels), over the measured intervals."""
     first = int(np.searchsorted(centre.interval_starts_s, warmup_s, side="left"))
-    f = _Flags(centre, records)
+    f = ContactFlags(centre, records)
     work = work_h(centre, records)
     measured = records.arrival_s >= first * centre.interval_s
     out = []

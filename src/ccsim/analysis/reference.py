@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ccsim.analysis import erlang as analytic
+from ccsim.analysis.erlang import erlang_b, erlang_c_metrics
+from ccsim.analysis.erlang_a import erlang_a_metrics
 from ccsim.model.distributions import Exponential
 from ccsim.model.scenario import Scenario
 
@@ -27,7 +28,7 @@ def erlang_reference(scenario: Scenario) -> dict[str, Any] | None:
     load = rate * aht
     exact = isinstance(scenario.handle_time, Exponential)
     if scenario.waiting_room == 0:
-        b = analytic.erlang_b(load, c)
+        b = erlang_b(load, c)
         # Erlang B holds for any handle-time distribution (insensitivity).
         return {
             "model": "Erlang B (M/M/c/c)",
@@ -37,7 +38,7 @@ def erlang_reference(scenario: Scenario) -> dict[str, Any] | None:
     if scenario.patience is None:
         if load >= c:
             return None  # no steady state: the queue grows without bound
-        r = analytic.erlang_c_metrics(rate, aht, c, t)
+        r = erlang_c_metrics(rate, aht, c, t)
         return {
             "model": "Erlang C (M/M/c)",
             "exact": exact,
@@ -52,7 +53,7 @@ def erlang_reference(scenario: Scenario) -> dict[str, Any] | None:
             },
         }
     exact = exact and isinstance(scenario.patience, Exponential)
-    a = analytic.erlang_a_metrics(rate, aht, c, scenario.patience.mean_s, t)
+    a = erlang_a_metrics(rate, aht, c, scenario.patience.mean_s, t)
     return {
         "model": "Erlang A (M/M/c+M)",
         "exact": exact,

@@ -30,6 +30,9 @@ __all__ = [
     "interval_minutes",
     "check_keys",
     "number",
+    "number_value",
+    "entry_names",
+    "lookup",
     "distribution_from_config",
 ]
 
@@ -103,6 +106,30 @@ def number(
     if maximum is not None and (value >= maximum if strict_max else value > maximum):
         raise ConfigError(full, value, f"must be {'<' if strict_max else '<='} {maximum:g}")
     return int(value) if integer else float(value)
+
+
+def number_value(value: Any, key: str, **limits: Any) -> Any:
+    """Check one value (see :func:`number`) under its full key."""
+    return number({key: value}, key, "", **limits)
+
+
+_MAX_NAMES = 127  # channels, intents and pools are int8 indices in the contact records
+
+
+def entry_names(d: Any, key: str) -> list[str]:
+    """The names of a mapping of named entries (channels, intents, pools) under ``key``."""
+    if not isinstance(d, Mapping) or not d:
+        raise ConfigError(key, d, "must name at least one entry")
+    if len(d) > _MAX_NAMES:
+        raise ConfigError(key, f"<{len(d)} entries>", f"at most {_MAX_NAMES}")
+    return [str(k) for k in d]
+
+
+def lookup(name: Any, names: list[str], key: str, what: str) -> int:
+    """The index of ``name`` among ``names`` (a ``what``: channel, intent, pool)."""
+    if name not in names:
+        raise ConfigError(key, name, f"unknown {what}; allowed: {', '.join(names)}")
+    return names.index(name)
 
 
 def distribution_from_config(raw: Any, prefix: str, *, allow_none: bool) -> Distribution | None:

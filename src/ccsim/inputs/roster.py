@@ -19,7 +19,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from ccsim.errors import ConfigError, InputFileError
-from ccsim.inputs.forecast import parse_float, parse_timestamp, read_table, required_text
+from ccsim.inputs.tables import parse_float, parse_timestamp, read_table, required_text
 
 __all__ = [
     "Shift",

@@ -7,7 +7,6 @@ import io
 import math
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import matplotlib
 
@@ -17,12 +16,16 @@ import numpy as np  # noqa: E402
 
 from ccsim.reports.files import atomic_write_bytes  # noqa: E402
 from ccsim.sweeps.collect import Collection, Job  # noqa: E402
-
-if TYPE_CHECKING:
-    from ccsim.sweeps.compare import ComparisonReport
+from ccsim.sweeps.pairing import (  # noqa: E402
+    EFFECT_METRICS,
+    RATE_METRICS,
+    ComparisonReport,
+    added_strategy,
+)
 
 __all__ = ["write_comparison_plots", "RESPONSE_METRICS"]
 
+WATERFALL_METRICS = ("demand_delta_h", "positive_demand_delta_h", "unmet_contacts")
 RESPONSE_METRICS = (
     "sl_answered_within_t",
     "abandon_rate",
@@ -54,8 +57,6 @@ def _nan(x: object) -> float:
 
 
 def _waterfall(report: ComparisonReport, path: Path) -> Path:
-    from ccsim.sweeps.compare import WATERFALL_METRICS, added_strategy
-
     ws = report.waterfalls
     fig, axes = plt.subplots(
         len(ws),
@@ -105,8 +106,6 @@ def _one_more(job: Job, baseline: frozenset[str]) -> bool:
 
 
 def _effects(report: ComparisonReport, path: Path) -> Path:
-    from ccsim.sweeps.compare import EFFECT_METRICS, RATE_METRICS
-
     comps = [
         c
         for c in report.comparisons
@@ -183,8 +182,6 @@ def _load_axis(jobs: list[Job], param: str):  # type: ignore[no-untyped-def]
 
 
 def _response(coll: Collection, param: str, path: Path) -> Path:
-    from ccsim.sweeps.compare import RATE_METRICS
-
     jobs = [j for j in coll.jobs if param in j.overrides]
     others = [p for p in coll.params if p != param]
     seeds = len({j.seed for j in jobs}) > 1
@@ -244,8 +241,6 @@ def _response(coll: Collection, param: str, path: Path) -> Path:
 def _effect_response(report: ComparisonReport, param: str, path: Path) -> Path | None:
     """Paired effect against the baseline (95% CI) as a swept parameter varies: the response
     curve of a strategy's own parameter, without the spread the jobs share."""
-    from ccsim.sweeps.compare import EFFECT_METRICS, RATE_METRICS
-
     comps = [c for c in report.comparisons if c.baseline is not None and param in c.job.overrides]
     if len(comps) < 2:
         return None

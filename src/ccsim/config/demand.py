@@ -1,0 +1,129 @@
+"""The arrival rates of a ``centre`` config: from the planners' forecast file, or from each
+channel's daily volume, intraday profile and day-of-week factors."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from ccsim.config.values import number, number_value
+from ccsim.errors import ConfigError
+from ccsim.inputs.forecast import Forecast, read_forecast_csv
+from ccsim.model.centre import ChannelSpec, IntentSpec
+
+__all__ = ["arrival_rates"]
+
+_P = "centre."
+
+
+def _profile(values: Any, key: str, per_day: int) -> np.ndarray:
+    """Intraday weights, normalised to sum 1 over a day; 24 hourly values are spread evenly."""
+    if values is None:
+        return np.full(per_day, 1.0 / per_day)
+    if not isinstance(values, (list, tuple)) or len(values) not in (per_day, 24):
+        n = len(values) if isinstance(values, (list, tuple)) else "not a list"
+        raise ConfigError(
+            key,
+            f"<{n} values>",
+            f"must list {per_day} weights (one per interval of the day) or 24 (one per hour)",
+        )
+    w = np.array([number_value(v, f"{key}[{i}]", minimum=0.0) for i, v in enumerate(values)])
+    if len(w) == 24 and per_day != 24:
+        w = (
+            np.repeat(w, per_day // 24)
+            if per_day % 24 == 0
+            else np.interp((np.arange(per_day) + 0.5) * 24 / per_day - 0.5, np.arange(24), w)
+        )
+    if w.sum() <= 0:
+        raise ConfigError(key, list(values), "weights must not all be zero")
+    return w / w.sum()
+
+
+def _forecast_handle_scale(
+    fc: Forecast, rate: np.ndarray, channels: Any, intents: Any
+) -> np.ndarray | None:
+    """[c, j] factors that make the simulated mean handle time the forecast's volume-weighted
+    mean AHT over the horizon, where the forecast gives ``aht_s`` (None: nowhere)."""
+    aht = fc.aht_s[:, :, : rate.shape[2]]
+    if fc.intents is None:  # channel-level AHT applies to every intent of the channel
+        aht = np.repeat(aht[:, :1, :], rate.shape[1], axis=1)
+    given = ~np.isnan(aht) & (rate > 0)
+    if not given.any():
+        return None
+    scale = np.ones(rate.shape[:2])
+    for c, j in zip(*np.nonzero(given.any(axis=2)), strict=True):
+        g = given[c, j]
+        planned = channels[c].handle_time.mean_s * intents[j].handle_factor
+        scale[c, j] = float(np.dot(rate[c, j][g], aht[c, j][g]) / rate[c, j][g].sum()) / planned
+    return scale
+
+
+def arrival_rates(
+    d: Mapping[str, Any],
+    built: Sequence[tuple[ChannelSpec, dict[str, Any]]],
+    intents: Sequence[IntentSpec],
+    shares: np.ndarray,
+    *,
+    start: datetime,
+    n_k: int,
+    interval_min: int,
+    base_dir: Path,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Arrivals per second ``[c, j, k]`` over the horizon's ``n_k`` intervals, and the handle
+    time factors ``[c, j]`` the forecast's AHT asks for (None: it gives none, or there is no
+    forecast). ``d`` is the centre config with defaults; ``built`` its channels' specs and
+    configs; ``shares`` each channel's volume shares by intent."""
+    interval_s = 60.0 * interval_min
+    per_day = 1440 // interval_min
+    channels = tuple(b[0] for b in built)
+    ch_names = [c.name for c in channels]
+    it_names = [i.name for i in intents]
+    rate = np.zeros((len(ch_names), len(it_names), n_k))
+    handle_scale = None
+    forecast_path = d["forecast_csv"]
+    if forecast_path:
+        path = Path(forecast_path)
+        path = path if path.is_absolute() else base_dir / path
+        fc = read_forecast_csv(path, channels=ch_names, intents=it_names, interval_min=interval_min)
+        offset = (fc.start - start).total_seconds() / interval_s
+        if offset < 0 or offset != int(offset):
+            raise ConfigError(
+                f"{_P}start",
+                d["start"],
+                f"must be at or before the forecast's "
+                f"first interval ({fc.start:%Y-%m-%d %H:%M}) on the same grid",
+            )
+        k0 = int(offset)
+        k1 = min(n_k, k0 + fc.n_intervals)
+        vol = fc.volume[:, :, : k1 - k0]
+        if fc.intents is None:  # channel totals: split by the intents' shares
+            vol = vol[:, :1, :] * shares[:, :, None]
+        rate[:, :, k0:k1] = vol / interval_s
+        handle_scale = _forecast_handle_scale(fc, rate[:, :, k0:k1], channels, intents)
+    else:
+        weekday0 = start.weekday()
+        for c, (spec, cd) in enumerate(built):
+            p = f"{_P}channels.{spec.name}."
+            daily = number(cd, "daily_volume", p, minimum=0.0)
+            if daily > 0 and shares[c].sum() == 0:
+                raise ConfigError(
+                    f"{p}daily_volume",
+                    daily,
+                    "no intent has a share of this channel (intents.*.share)",
+                )
+            prof = _profile(cd["intraday_profile"], f"{p}intraday_profile", per_day)
+            dow = cd["day_of_week"]
+            if dow is None:
+                dow = [1.0] * 7
+            if not isinstance(dow, (list, tuple)) or len(dow) != 7:
+                raise ConfigError(f"{p}day_of_week", dow, "must list 7 factors, Monday first")
+            dow = [number_value(v, f"{p}day_of_week[{i}]", minimum=0.0) for i, v in enumerate(dow)]
+            first = (start.hour * 60 + start.minute) // interval_min
+            k_of_day = (np.arange(n_k) + first) % per_day
+            day_idx = (np.arange(n_k) + first) // per_day
+            vol = daily * prof[k_of_day] * np.array(dow)[(weekday0 + day_idx) % 7]
+            rate[c] = shares[c][:, None] * vol[None, :] / interval_s
+    return rate, handle_scale
