@@ -31,15 +31,15 @@ def channel_from_config(name: str, raw: Any) -> tuple[ChannelSpec, dict[str, Any
     mode = d["mode"]
     if mode not in (SYNC, ASYNC):
         raise ConfigError(f"{p}mode", mode, f"allowed: {SYNC}, {ASYNC}")
-    conc = number(d, "concurrency", p, minimum=1.0, integer=True)
+    concurrency = number(d, "concurrency", p, minimum=1.0, integer=True)
     factors = d["concurrency_factors"]
     if factors is None:
-        factors = [1.0] * conc
-    if not isinstance(factors, (list, tuple)) or len(factors) != conc:
+        factors = [1.0] * concurrency
+    if not isinstance(factors, (list, tuple)) or len(factors) != concurrency:
         raise ConfigError(
             f"{p}concurrency_factors",
             factors,
-            f"must list {conc} handle-time factors, one per concurrent contact",
+            f"must list {concurrency} handle-time factors, one per concurrent contact",
         )
     factors = [
         number_value(v, f"{p}concurrency_factors[{i}]", minimum=0.0, strict_min=True)
@@ -61,7 +61,7 @@ def channel_from_config(name: str, raw: Any) -> tuple[ChannelSpec, dict[str, Any
     spec = ChannelSpec(
         name=name,
         mode=mode,
-        concurrency=conc,
+        concurrency=concurrency,
         handle_time=handle,
         concurrency_factors=tuple(factors),
         patience=patience,

@@ -1034,4 +1034,4 @@ def test_every_strategy_is_deterministic():
 # --------------------------------------------------------------------------- 10. bad input
 
 # The CLI cases (bad strategy keys and values: exit status 2, one line) are in
-# tests/test_config_errors.py with the other configuration errors.
+# tests/config/test_config_errors.py with the other configuration errors.

@@ -20,7 +20,7 @@ from ccsim.inputs.roster import (
     staffing_events,
 )
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 CHANNELS = ("voice", "chat")
 INTENTS = ("billing", "tech")
 POOLS = ("voice", "chat")

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 import simpy
 from hypothesis import HealthCheck, given, settings
+from test_multichannel import centres
 
 from ccsim.engine import simulation
 from ccsim.engine.arrivals import sample_customers
@@ -24,7 +25,6 @@ from ccsim.engine.routing import ELSEWHERE, WAITING, FifoRouter, SkillsPriorityR
 from ccsim.engine.simulation import Simulation, simulate
 from ccsim.model.centre import Centre
 from ccsim.model.records import ContactRecords
-from test_multichannel import centres
 
 
 def calendar(interval_s: float, n: int, state: bytearray | None = None):

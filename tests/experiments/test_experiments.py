@@ -18,7 +18,7 @@ import pytest
 
 from conftest import run_ccsim
 
-EXPERIMENTS = Path(__file__).resolve().parents[1] / "experiments"
+EXPERIMENTS = Path(__file__).resolve().parents[2] / "experiments"
 # One day, Wednesday (the outage day of studies a and c), two replications.
 QUICK = ("run.replications=2", "centre.horizon_days=1", "centre.start='2026-01-07 00:00'")
 

@@ -87,7 +87,7 @@ CASES = [
 ]
 
 
-_STUDY = str(Path(__file__).resolve().parents[1] / "experiments" / "d_cross_training")
+_STUDY = str(Path(__file__).resolve().parents[2] / "experiments" / "d_cross_training")
 CASES += [
     # A sweep Hydra cannot compose without its swept values.
     (

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from conftest import run_ccsim
 
-EXPERIMENT = Path(__file__).resolve().parents[1] / "experiments" / "e_erlang_sweep"
+EXPERIMENT = Path(__file__).resolve().parents[2] / "experiments" / "e_erlang_sweep"
 QUICK = ("run.replications=2", "scenario.horizon_h=3", "run.warmup_min=0")
 
 
