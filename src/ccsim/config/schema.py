@@ -181,7 +181,7 @@ class CentreConf:
     forecast_csv: Optional[str] = None
     roster_csv: Optional[str] = None
     day_volume_cv: float = 0.0
-    routing: str = "skills_priority"  # or "fifo", or package.module:Class (a routing.Router)
+    routing: str = "skills_priority"  # or "fifo", or package.module:Class (a ccsim.Router)
     # Demand events (outages, surges): items {name, start: "YYYY-MM-DD HH:MM", duration_h,
     # magnitude, decay_h, channels, intents}. During the event the arrival rate of the chosen
     # channels and intents (default: all) is multiplied by 1 + magnitude * exp(-t / decay_h),
