@@ -14,7 +14,6 @@ Three kinds of checks:
 from __future__ import annotations
 
 import math
-import time
 import warnings
 
 import numpy as np
@@ -534,23 +533,12 @@ def test_erlang_a_stable_for_large_and_overloaded_systems():
     assert r.p_abandon == pytest.approx(0.5, abs=2e-3)
 
 
-def test_erlang_a_speed_for_1000_agents():
-    lam = 1000 / AHT
-    erlang_a_metrics(lam, AHT, 1000, 60.0, 20.0)  # warm-up
-    t0 = time.perf_counter()
-    for _ in range(20):
-        erlang_a_metrics(lam, AHT, 1000, 60.0, 20.0)
-    assert (time.perf_counter() - t0) / 20 < 5e-3
-
-
 # =============================================================================== staffing
 
 
 def test_staffing_erlang_c_is_minimal():
     lam, aht = 1000 / 300.0, 300.0
-    t0 = time.perf_counter()
     n = agents_for_service_level(lam, aht, 20.0, 0.8)
-    assert time.perf_counter() - t0 < 0.5
     assert erlang_c_metrics(lam, aht, n, 20.0).service_level >= 0.8
     assert erlang_c_metrics(lam, aht, n - 1, 20.0).service_level < 0.8
     assert n > 1000
