@@ -20,6 +20,7 @@ from ccsim.engine import simulation
 from ccsim.engine.arrivals import sample_customers
 from ccsim.engine.clock import At, Calendar, Clock, at_time, run_until
 from ccsim.engine.core import Core
+from ccsim.engine.journey import Journeys
 from ccsim.engine.rng import RandomStreams
 from ccsim.engine.routing import ELSEWHERE, WAITING, FifoRouter, SkillsPriorityRouter
 from ccsim.engine.simulation import Simulation, simulate
@@ -180,7 +181,7 @@ def plain_timers(centre: Centre, customers: Any, streams: RandomStreams) -> Cont
     ):
         sim = Simulation(centre, customers, streams)
     assert type(sim.core) is PlainCore and type(sim.calendar) is PlainCalendar
-    journeys = next(c for c in sim.components if type(c).__name__ == "Journeys")
+    journeys = next(c for c in sim.components if isinstance(c, Journeys))
     sim.core.tolerance_on_queue[:] = [True] * len(sim.core.tolerance_on_queue)
     journeys.tolerance_due[:] = [[] for _ in journeys.tolerance_due]
     try:

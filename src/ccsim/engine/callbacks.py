@@ -76,8 +76,7 @@ class Callbacks:
 
     def wire(self, core: Core) -> None:
         core.offer_callback = self.offer
-        core.pick_work = self.pick_work
-        core.callbacks_on = True  # every service end then checks for callbacks
+        core.pick_work = self.pick_work  # every service end then checks for callbacks
 
     def offer(self, i: int, key: int, c: int, now: float) -> bool:
         """No agent is free: offer a callback if the expected wait exceeds the threshold.

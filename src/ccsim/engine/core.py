@@ -55,7 +55,7 @@ class Core:
         queue oqueue n_waiting primary_pools secondary_pools has_overflow overflow_watch
         overflow_s room concurrency concurrency_factors handle_factor is_async has_patience
         n_intents tolerance_on_queue calendar_at find_agent next_contact arrive offer_callback
-        take_deferred pick_work retry repeat callbacks_on on_tolerance _on_service_end_cb
+        take_deferred pick_work retry repeat on_tolerance _on_service_end_cb
         _on_base_arrival_cb _on_patience_cb _on_overflow_cb
         """.split()
     )
@@ -135,7 +135,6 @@ class Core:
         self.pick_work: Callable[[int, int, int | None], int] | None = None
         self.retry: Callable[[int, int], None] | None = None
         self.repeat: Callable[[int], None] | None = None
-        self.callbacks_on = False
         self.on_tolerance: Callbacks = ()
         # Bound once, as the tuples events run (clock.Callbacks): a bound method or a list
         # made per event would cost time on the hot path.
@@ -276,7 +275,12 @@ class Core:
         k = self.n_active[a] - 1
         self.n_active[a] = k
         c = self.channel[i]
-        if self.to_leave[p] or self.leaving[a] or self.concurrency[c] > 1 or self.callbacks_on:
+        if (
+            self.to_leave[p]
+            or self.leaving[a]
+            or self.concurrency[c] > 1
+            or self.pick_work is not None
+        ):
             self._service_end_slow(a, p, c, k, now)  # a staffing cut, chats, or callbacks
             return
         # The common case: a one-contact-at-a-time agent takes the next contact or goes idle.

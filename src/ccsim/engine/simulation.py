@@ -48,8 +48,7 @@ class Simulation:
         self.centre = centre
         env = self.env = Clock()
         st, b = centre.strategies, centre.behaviour
-        repeats = any(it.fcr < 1.0 for it in centre.intents) and b.repeat_delay is not None
-        follow_ups = b.retry_delay is not None or repeats or b.chaser_channel is not None
+        follow_ups = b.retry_delay is not None or centre.has_repeats or b.chaser_channel is not None
         creates = follow_ups or st.chatbot is not None  # contacts created during the run
         keyed = (
             CustomerDraws(len(customers.arrival_s), streams)

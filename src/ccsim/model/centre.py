@@ -147,6 +147,12 @@ class Centre:
         return mean_s[:, None] * self.handle_factor()
 
     @property
+    def has_repeats(self) -> bool:
+        """Unresolved contacts come back: some intent resolves below 1 at first contact and
+        customers have a repeat delay."""
+        return any(it.fcr < 1.0 for it in self.intents) and self.behaviour.repeat_delay is not None
+
+    @property
     def n_intervals(self) -> int:
         return int(self.rate_per_s.shape[2])
 

@@ -19,8 +19,7 @@ from omegaconf import OmegaConf
 from ccsim.analysis.results import RunResult
 from ccsim.config.schema import register_configs
 from ccsim.errors import ConfigError
-from ccsim.reports.report import write_outputs
-from ccsim.runs.job import code_digest, config_digest, validate_config
+from ccsim.runs.job import run_job, validate_config
 from ccsim.runs.replications import run
 
 __all__ = ["compose_config", "run_config"]
@@ -90,8 +89,9 @@ def run_config(
     base_dir = None
     if not isinstance(config, Mapping) and Path(config).is_file():
         base_dir = Path(config).parent
+    if out_dir is not None:  # the command's job: the same folder, digests and log lines
+        result = run_job(raw, Path(out_dir), base_dir, resume=False)
+        assert result is not None  # only a resumed job returns None
+        return result
     job = validate_config(raw, base_dir)
-    result = run(job.centre, job.settings, scenario=job.scenario, start=job.start)
-    if out_dir is not None:
-        write_outputs(result, Path(out_dir), raw, config_digest(raw), code_digest())
-    return result
+    return run(job.centre, job.settings, scenario=job.scenario, start=job.start)
