@@ -28,16 +28,21 @@ from ccsim.config.schema import (
     ChannelConf,
     ChatbotConf,
     ContextConf,
+    CostsConf,
     CrossTrainingConf,
     DistributionConf,
     FcrConf,
     IntentConf,
     OutreachConf,
+    PlanningConf,
     PoolConf,
     RunConf,
     ScenarioConf,
+    ScheduleConf,
     StaffingConf,
+    StaffSearchConf,
     StrategyConf,
+    TargetsConf,
     WorkloadShiftingConf,
     register_configs,
 )
@@ -72,6 +77,11 @@ _FIELD_TYPES: dict[str, Any] = {
     "session_time": DistributionConf,
     "reply_delay": DistributionConf,
     "call_handle_time": DistributionConf,
+    "costs": CostsConf,
+    "planning": PlanningConf,
+    "targets": TargetsConf,
+    "search": StaffSearchConf,
+    "schedule": ScheduleConf,
 }
 _DICT_OF: dict[str, Any] = {"channels": ChannelConf, "intents": IntentConf, "pools": PoolConf}
 _FREE_DICTS = (
@@ -86,6 +96,11 @@ _FREE_DICTS = (
     "improvement",
     "add_agents",
     "shifts",
+    "agent_hour",
+    "notice",
+    "strategy_fixed_per_week",
+    "max_abandon_rate",
+    "levers",
 )
 register_configs()
 

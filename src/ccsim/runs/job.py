@@ -43,6 +43,8 @@ __all__ = [
 
 log = logging.getLogger("ccsim")
 
+TOP_LEVEL_KEYS = ("scenario", "centre", "strategy", "run", "costs", "planning", "mode")
+
 
 @dataclass(frozen=True)
 class Job:
@@ -64,9 +66,9 @@ def validate_config(cfg: DictConfig | dict[str, Any], base_dir: Path | None = No
     """Check the whole config (raises ``ConfigError``/``InputFileError``), build typed objects."""
     raw = _raw(cfg)
     for key in raw:
-        if key not in ("scenario", "centre", "strategy", "run"):
+        if key not in TOP_LEVEL_KEYS:
             raise ConfigError(
-                key, raw[key], "unknown top-level key; allowed: scenario, centre, strategy, run"
+                key, raw[key], "unknown top-level key; allowed: " + ", ".join(TOP_LEVEL_KEYS)
             )
     scenario_raw, centre_raw = raw.get("scenario"), raw.get("centre")
     if (scenario_raw is None) == (centre_raw is None):

@@ -24,8 +24,6 @@ from ccsim.runs.replications import run
 
 __all__ = ["compose_config", "run_config"]
 
-_TOP_LEVEL = ("scenario", "centre", "strategy", "run")
-
 
 def compose_config(preset: str = "default_week", overrides: Sequence[str] = ()) -> dict[str, Any]:
     """The config the ``ccsim`` command would run for ``scenario=preset`` and ``overrides``
