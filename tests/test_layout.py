@@ -29,6 +29,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
         {"reports"},
         {"runs"},  # runs.job writes each job's report (reports.report)
         {"sweeps"},
+        {"planning"},  # staffing search, shift scheduling and the cheapest plan run jobs
         {"cli", "__main__", "__init__"},
     )
 )
