@@ -33,6 +33,7 @@ __all__ = [
     "planned_workload_h",
     "pool_shares",
     "required_agents",
+    "required_on_phone",
     "work_h",
 ]
 
@@ -77,12 +78,22 @@ def pool_shares(centre: Centre, workload: np.ndarray) -> np.ndarray:
     return share
 
 
-def required_agents(centre: Centre, c: int, rate_per_s: float) -> tuple[int, int]:
-    """Scheduled agents Erlang C and Erlang A need for channel ``c``'s target at this rate.
+def _channel_shrinkage(centre: Centre, c: int) -> float:
+    """The staffing-weighted mean shrinkage of the pools that serve channel ``c``."""
+    pools = [p for p in centre.pools if any(s.channel == c and s.primary for s in p.skills)]
+    heads = np.array([p.agents_scheduled.sum() for p in pools], dtype=np.float64)
+    shr = [p.shrinkage for p in pools]
+    if heads.sum() > 0:
+        return float(np.dot(heads, shr) / heads.sum())
+    return float(np.mean(shr)) if shr else 0.0
+
+
+def required_on_phone(centre: Centre, c: int, rate_per_s: float) -> tuple[int, int]:
+    """Agents on the phone (after shrinkage) Erlang C and Erlang A need for channel ``c``'s
+    target at this rate.
 
     Concurrency k turns agents into k servers each; handle time is the channel's mean times
-    the intents' volume-weighted factor; Erlang A takes the patience mean as if exponential;
-    shrinkage is the staffing-weighted mean of the pools that serve the channel.
+    the intents' volume-weighted factor; Erlang A takes the patience mean as if exponential.
     """
     if rate_per_s <= 0:
         return 0, 0
@@ -91,14 +102,6 @@ def required_agents(centre: Centre, c: int, rate_per_s: float) -> tuple[int, int
     means = centre.mean_handle_s()[c]
     aht = (
         float(np.dot(weights, means) / weights.sum()) if weights.sum() > 0 else float(means.mean())
-    )
-    pools = [p for p in centre.pools if any(s.channel == c and s.primary for s in p.skills)]
-    heads = np.array([p.agents_scheduled.sum() for p in pools], dtype=np.float64)
-    shr = [p.shrinkage for p in pools]
-    shrinkage = (
-        float(np.dot(heads, shr) / heads.sum())
-        if heads.sum() > 0
-        else (float(np.mean(shr)) if shr else 0.0)
     )
     k = ch.concurrency
     servers_c = agents_for_service_level(rate_per_s, aht, ch.target_s, ch.target_service_level)
@@ -110,12 +113,19 @@ def required_agents(centre: Centre, c: int, rate_per_s: float) -> tuple[int, int
         if patience is not None and math.isfinite(patience)
         else servers_c
     )
+    return -(-servers_c // k), -(-servers_a // k)
 
-    def scheduled(servers: int) -> int:
-        on_phone = -(-servers // k)
+
+def required_agents(centre: Centre, c: int, rate_per_s: float) -> tuple[int, int]:
+    """Scheduled agents Erlang C and Erlang A need for channel ``c``'s target at this rate:
+    :func:`required_on_phone` grossed up by the shrinkage of the pools that serve it."""
+    shrinkage = _channel_shrinkage(centre, c)
+
+    def scheduled(on_phone: int) -> int:
         return math.ceil(on_phone / (1.0 - shrinkage) - 1e-9) if on_phone else 0
 
-    return scheduled(servers_c), scheduled(servers_a)
+    on_c, on_a = required_on_phone(centre, c, rate_per_s)
+    return scheduled(on_c), scheduled(on_a)
 
 
 @dataclass(frozen=True)

@@ -384,7 +384,7 @@ class StaffSearchConf:
 
     replications: int = 8
     check_replications: int = 8
-    max_iterations: int = 60
+    max_iterations: int = 150
     remove: bool = True  # also try taking agents away where a target holds with room to spare
 
 

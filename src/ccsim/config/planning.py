@@ -1,0 +1,68 @@
+"""The ``planning`` config node's targets and search settings -> typed objects
+(:mod:`ccsim.model.planning`); shift types are :mod:`ccsim.config.schedule`'s."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from ccsim.config.schema import PlanningConf, StaffSearchConf, TargetsConf
+from ccsim.config.values import as_dict, lookup, number, number_value, with_defaults
+from ccsim.errors import ConfigError
+from ccsim.model.centre import Centre
+from ccsim.model.planning import SearchSpec, StaffingTargets
+
+__all__ = ["targets_from_config", "search_from_config", "planning_node"]
+
+_P = "planning."
+
+
+def planning_node(raw: Any) -> dict[str, Any]:
+    """The ``planning`` node with its defaults (unknown keys refused)."""
+    return with_defaults(as_dict(raw or {}), PlanningConf, _P)
+
+
+def targets_from_config(raw: Any, centre: Centre) -> StaffingTargets:
+    """``planning.targets`` for ``centre``: each channel's own service-level target, and the
+    abandonment ceilings given per channel name."""
+    p = f"{_P}targets."
+    d = with_defaults(as_dict(raw or {}), TargetsConf, p)
+    names = [ch.name for ch in centre.channels]
+    ceilings: list[float | None] = [None] * len(names)
+    given = d["max_abandon_rate"] or {}
+    if not isinstance(given, Mapping):
+        raise ConfigError(f"{p}max_abandon_rate", given, "must map channel names to shares")
+    for name, value in given.items():
+        key = f"{p}max_abandon_rate.{name}"
+        c = lookup(name, names, key, "channel")
+        if centre.channels[c].mode != "sync":
+            raise ConfigError(key, value, "abandonment limits apply to sync (live) channels only")
+        # 0 cannot be met once customers have finite patience and ever wait: refused here,
+        # not found out after a long search.
+        ceilings[c] = number_value(value, key, minimum=0.0, strict_min=True, maximum=1.0)
+    for ch in centre.channels:
+        if not 0.0 < ch.target_service_level < 1.0 and ch.mode == "sync" and ch.patience:
+            raise ConfigError(
+                f"centre.channels.{ch.name}.target_service_level",
+                ch.target_service_level,
+                "a staffing search needs a target below 1 on a channel whose customers "
+                "abandon (no finite staff answers every impatient caller in time)",
+            )
+    confidence = number(d, "confidence", p, minimum=0.5, maximum=1.0, strict_max=True)
+    return StaffingTargets(
+        tuple(ch.target_service_level for ch in centre.channels), tuple(ceilings), confidence
+    )
+
+
+def search_from_config(raw: Any) -> SearchSpec:
+    """``planning.search``: replications, rounds, the check."""
+    p = f"{_P}search."
+    d = with_defaults(as_dict(raw or {}), StaffSearchConf, p)
+    remove = d["remove"]
+    if not isinstance(remove, bool):
+        raise ConfigError(f"{p}remove", remove, "must be true or false")
+    return SearchSpec(
+        replications=number(d, "replications", p, minimum=2.0, integer=True),
+        check_replications=number(d, "check_replications", p, minimum=2.0, integer=True),
+        max_iterations=number(d, "max_iterations", p, minimum=1.0, integer=True),
+        remove=remove,
+    )
