@@ -47,6 +47,7 @@ from ccsim.config.schema import (
     register_configs,
 )
 from ccsim.errors import ConfigError, InputFileError
+from ccsim.planning.modes import run_mode, validate_planning
 from ccsim.runs.job import run_job_recording_errors, validate_config
 
 __all__ = ["main"]
@@ -353,6 +354,8 @@ def precheck(argv: list[str]) -> None:
                     _fail(_explain_compose_error(exc, job))
                 try:
                     validate_config(cfg)
+                    if cfg.get("mode", "run") != "run":
+                        validate_planning(cfg)
                 except (ConfigError, InputFileError) as exc:
                     _fail(str(exc))
     finally:
@@ -362,6 +365,12 @@ def precheck(argv: list[str]) -> None:
 @hydra.main(version_base="1.3", config_path="conf", config_name="config")
 def _hydra_main(cfg: DictConfig) -> None:
     hc = HydraConfig.get()
+    if cfg.get("mode", "run") != "run":
+        try:
+            run_mode(cfg, Path(hc.runtime.output_dir))
+        except (ConfigError, InputFileError) as exc:
+            _fail(str(exc))
+        return
     try:
         # In a sweep a failing job leaves error.json and the others go on.
         run_job_recording_errors(
