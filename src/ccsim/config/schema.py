@@ -337,25 +337,25 @@ class RunConf:
 
 @dataclass
 class CostsConf:
-    """Money (docs/costs.md; every default is an assumption with its public source there).
-
-    ``agent_hour``: pool (or ``"*"``) -> cost per paid agent-hour (scheduled time, shrinkage
-    paid). ``overtime_premium``: hours added by the ``staffing`` strategy are paid at
-    ``1 + overtime_premium`` times the pool's rate. ``bot_session`` per chatbot session,
-    ``bot_resolution`` per contained contact. ``notice``: via (sms, email, push) -> cost per
-    outreach notice sent. ``outbound_call_min``: telephony per outbound-call minute (the agents'
-    time is in their hourly cost). ``strategy_fixed_per_week``: strategy -> fixed cost per week
-    (licences, set-up), prorated to the horizon. ``abandon_penalty`` per abandoned (or blocked)
-    contact and ``late_async_penalty`` per async contact answered after its target (or still
-    waiting past it): optional, planner-set (default 0)."""
+    """Money, in ``currency`` (docs/costs.md: each default is an assumption with its public
+    source, to replace with the planner's own prices). ``agent_hour``: pool (or ``"*"``: every
+    other pool) -> cost per paid agent-hour (scheduled time, shrinkage paid; US median CSR wage,
+    BLS OEWS, plus benefits, BLS ECEC). ``overtime_premium``: hours added by the ``staffing``
+    strategy are paid at ``1 + overtime_premium`` times the rate (FLSA time and a half).
+    ``bot_session`` per chatbot session, ``bot_resolution`` per contained contact. ``notice``:
+    via (sms, email, push) -> cost per outreach notice sent. ``outbound_call_min``: telephony per
+    outbound-call minute (the agents' time is in their hourly cost). ``strategy_fixed_per_week``:
+    strategy -> fixed cost per week while switched on (licences, set-up), prorated to the horizon.
+    ``abandon_penalty`` per abandoned (or blocked) contact and ``late_async_penalty`` per async
+    contact answered after its target (or still waiting past it): planner-set (default 0)."""
 
     currency: str = "USD"
     agent_hour: Dict[str, float] = field(default_factory=lambda: {"*": 27.0})
     overtime_premium: float = 0.5
-    bot_session: float = 0.5
-    bot_resolution: float = 0.0
+    bot_session: float = 0.0
+    bot_resolution: float = 0.99
     notice: Dict[str, float] = field(
-        default_factory=lambda: {"sms": 0.0083, "email": 0.001, "push": 0.0}
+        default_factory=lambda: {"sms": 0.0083, "email": 0.0001, "push": 0.0}
     )
     outbound_call_min: float = 0.014
     strategy_fixed_per_week: Dict[str, float] = field(default_factory=dict)
@@ -371,7 +371,9 @@ class TargetsConf:
     ``confidence``: the probability with which a plan must meet them (one-sided, over
     replications)."""
 
-    max_abandon_rate: Dict[str, float] = field(default_factory=dict)
+    # Any and None, not Dict[str, float] = {}: a struct dict refuses new names, so the CLI could
+    # not set planning.targets.max_abandon_rate={voice: 0.05}
+    max_abandon_rate: Any = None
     confidence: float = 0.9
 
 
@@ -412,7 +414,7 @@ class PlanningConf:
     targets: TargetsConf = field(default_factory=TargetsConf)
     search: StaffSearchConf = field(default_factory=StaffSearchConf)
     schedule: ScheduleConf = field(default_factory=ScheduleConf)
-    levers: Dict[str, Any] = field(default_factory=dict)
+    levers: Any = None  # Any and None: new names from the CLI (see above)
 
 
 @dataclass
