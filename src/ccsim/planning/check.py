@@ -21,7 +21,15 @@ from ccsim.model.planning import SearchSpec, StaffingTargets
 from ccsim.planning.evaluate import Counts, evaluate
 from ccsim.planning.staffing import with_staffing
 
-__all__ = ["ChannelCheck", "channel_checks", "check_plan", "ConstantSearch", "search_constant"]
+__all__ = [
+    "ChannelCheck",
+    "channel_check",
+    "channel_checks",
+    "check_plan",
+    "one_sided_bound",
+    "ConstantSearch",
+    "search_constant",
+]
 
 
 @dataclass(frozen=True)
@@ -46,12 +54,33 @@ class ChannelCheck:
         return bool(ok)
 
 
-def _bound(x: np.ndarray, confidence: float, upper: bool) -> float:
+def one_sided_bound(x: np.ndarray, confidence: float, upper: bool) -> float:
     n = x.size
     if n < 2:
         return float("nan")
     half = float(stats.t.ppf(confidence, n - 1)) * float(x.std(ddof=1)) / math.sqrt(n)
     return float(x.mean() + half) if upper else float(x.mean() - half)
+
+
+def channel_check(
+    name: str, c: int, sl: np.ndarray, ab: np.ndarray, targets: StaffingTargets
+) -> ChannelCheck:
+    """Channel ``c``'s check from its service level and abandonment rate per replication."""
+    ceiling = targets.max_abandon_rate[c]
+    missed = sl < targets.service_level[c]
+    if ceiling is not None:
+        missed |= ab > ceiling
+    return ChannelCheck(
+        name,
+        float(sl.mean()),
+        one_sided_bound(sl, targets.confidence, upper=False),
+        targets.service_level[c],
+        float(ab.mean()),
+        one_sided_bound(ab, targets.confidence, upper=True),
+        ceiling,
+        float(missed.mean()),
+        int(sl.size),
+    )
 
 
 def channel_checks(
@@ -66,23 +95,7 @@ def channel_checks(
         abandoned = counts.abandoned[:, c, first:].sum(axis=1)
         sl = np.divide(met, decided, out=np.ones(decided.shape), where=decided > 0)
         ab = np.divide(abandoned, to_agents, out=np.zeros(decided.shape), where=to_agents > 0)
-        ceiling = targets.max_abandon_rate[c]
-        missed = sl < targets.service_level[c]
-        if ceiling is not None:
-            missed |= ab > ceiling
-        out.append(
-            ChannelCheck(
-                ch.name,
-                float(sl.mean()),
-                _bound(sl, targets.confidence, upper=False),
-                targets.service_level[c],
-                float(ab.mean()),
-                _bound(ab, targets.confidence, upper=True),
-                ceiling,
-                float(missed.mean()),
-                int(sl.size),
-            )
-        )
+        out.append(channel_check(ch.name, c, sl, ab, targets))
     return out
 
 

@@ -8,6 +8,7 @@ Only counts travel back from the worker processes, never contact records.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,14 +74,17 @@ def replication_counts(centre: Centre, seed: int, replication: int) -> tuple[np.
     )
 
 
-def evaluate(centre: Centre, seed: int, replications: int, n_jobs: int = 1) -> Counts:
-    """Replications 0..replications-1 of ``centre`` on ``seed``, counted."""
-    if n_jobs == 1 or replications == 1:
-        parts = [replication_counts(centre, seed, r) for r in range(replications)]
+def evaluate(
+    centre: Centre, seed: int | Sequence[int], replications: int, n_jobs: int = 1
+) -> Counts:
+    """Replications 0..replications-1 of ``centre`` on ``seed`` (or on each of several seeds,
+    one after the other), counted."""
+    seeds = [seed] if isinstance(seed, int) else list(seed)
+    runs = [(s, r) for s in seeds for r in range(replications)]
+    if n_jobs == 1 or len(runs) == 1:
+        parts = [replication_counts(centre, s, r) for s, r in runs]
     else:
         parts = list(
-            Parallel(n_jobs=n_jobs)(
-                delayed(replication_counts)(centre, seed, r) for r in range(replications)
-            )
+            Parallel(n_jobs=n_jobs)(delayed(replication_counts)(centre, s, r) for s, r in runs)
         )
     return Counts(*(np.stack([p[i] for p in parts]) for i in range(6)))

@@ -13,10 +13,24 @@ from typing import Any, cast
 from omegaconf import DictConfig, OmegaConf
 
 from ccsim.analysis.demand_delta import required_on_phone
-from ccsim.config.planning import planning_node, search_from_config, targets_from_config
+from ccsim.config.planning import (
+    levers_from_config,
+    planning_node,
+    search_from_config,
+    targets_from_config,
+)
 from ccsim.errors import ConfigError
-from ccsim.model.planning import SearchSpec, StaffingTargets
+from ccsim.model.planning import Lever, SearchSpec, StaffingTargets
+from ccsim.planning.cheapest import (
+    PlanSearch,
+    Variant,
+    combinations,
+    label,
+    search_cheapest,
+    variant_config,
+)
 from ccsim.planning.check import search_constant
+from ccsim.planning.plan_report import write_plan_outputs
 from ccsim.planning.staff import StaffingPlan, plan_staffing
 from ccsim.planning.staff_report import write_staffing_outputs
 from ccsim.reports.files import atomic_write_text, write_json
@@ -38,6 +52,7 @@ class PlanningJob:
     targets: StaffingTargets
     search: SearchSpec
     raw: dict[Any, Any]
+    levers: tuple[Lever, ...] | None = None  # mode=plan
 
 
 def mode_of(raw: dict[Any, Any]) -> str:
@@ -56,7 +71,12 @@ def validate_planning(cfg: Any) -> PlanningJob:
     node = planning_node(raw.get("planning"))
     targets = targets_from_config(node["targets"], job.centre)
     search = search_from_config(node["search"])
-    return PlanningJob(job, mode, targets, search, raw)
+    levers = None
+    if mode == "plan":
+        levers = levers_from_config(node["levers"])
+        for values in combinations(levers):  # every variant's config, before anything runs
+            validate_config(variant_config(cast(dict[str, Any], raw), levers, values))
+    return PlanningJob(job, mode, targets, search, raw, levers)
 
 
 def _digest(raw: dict[Any, Any]) -> str:
@@ -159,9 +179,63 @@ def _staff_single_queue(pj: PlanningJob, out_dir: Path) -> None:
     )
 
 
+def run_plan(pj: PlanningJob, out_dir: Path) -> PlanSearch:
+    """``mode=plan``: every combination of the levers, the cheapest meeting the targets."""
+    out_dir = Path(out_dir)
+    settings = pj.job.settings
+    levers = pj.levers
+    assert levers is not None  # validate_planning parses them for mode=plan
+
+    def progress(done: int, total: int, v: Variant) -> None:
+        log.info(
+            "plan %d/%d: %s: %.0f, targets %s",
+            done,
+            total,
+            label(levers, v.values),
+            v.cost,
+            "met" if v.feasible else "missed",
+        )
+
+    ps = search_cheapest(
+        {k: v for k, v in pj.raw.items()},
+        levers,
+        pj.targets,
+        pj.search,
+        seed=settings.seed,
+        cache=out_dir / "plan_search.json",
+        digest=_digest(pj.raw),
+        progress=progress,
+    )
+    currency = str((pj.raw.get("costs") or {}).get("currency", ""))
+    write_plan_outputs(
+        ps,
+        out_dir,
+        currency=currency,
+        confidence=pj.targets.confidence,
+        extra={"config_digest": config_digest(pj.raw), "code_digest": code_digest()},
+    )
+    if ps.plan is None:
+        log.warning("no combination of the levers meets every target; see %s", out_dir / "plan.md")
+    else:
+        log.info(
+            "cheapest plan: %s (%.0f %s)", label(levers, ps.plan.values), ps.plan.cost, currency
+        )
+    log.info("outputs in %s (plan.md, plans.csv, plan.json)", out_dir)
+    return ps
+
+
 def run_mode(cfg: Any, out_dir: Path) -> Any:
     """Run a planning mode (``mode`` is not ``run``)."""
     pj = validate_planning(cfg)
     if pj.mode == "staff":
         return run_staff(pj, out_dir)
-    raise ConfigError("mode", pj.mode, "not available yet")  # replaced as the modes land
+    if pj.mode == "plan":
+        return run_plan(pj, out_dir)
+    return run_schedule(pj, out_dir)
+
+
+def run_schedule(pj: PlanningJob, out_dir: Path) -> Any:
+    """``mode=schedule``: see :mod:`ccsim.planning.schedule_mode`."""
+    from ccsim.planning.schedule_mode import run_schedule_mode
+
+    return run_schedule_mode(pj, out_dir)

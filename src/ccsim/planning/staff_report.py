@@ -93,7 +93,7 @@ def _summary(plan: StaffingPlan, extra: dict[str, Any]) -> dict[str, Any]:
     return {
         "schema": "ccsim.staffing/1",
         "centre": c.name,
-        "seed": plan.seed,
+        "seeds": list(plan.seeds),
         "check_seed": plan.check_seed,
         "converged": s.converged,
         "meets_targets": plan.meets_targets,
@@ -142,7 +142,8 @@ def _report_md(plan: StaffingPlan, confidence: float) -> str:
         f"simulated centre: **{plan_h:,.1f} scheduled agent-hours** against the roster's "
         f"{roster_h:,.1f} ({plan_h - roster_h:+,.1f}).",
         "",
-        f"Search: {len(s.rounds)} rounds of replications on seed {plan.seed} "
+        f"Search: {len(s.rounds)} rounds of replications on seed(s) "
+        f"{', '.join(map(str, plan.seeds))} "
         f"({'converged' if s.converged else 'stopped at the round limit: not converged'}); "
         f"checked on fresh replications of seed {plan.check_seed}: "
         f"{'**every target met**' if plan.meets_targets else '**some targets missed**'} "

@@ -76,6 +76,7 @@ class SearchState:
     locked: np.ndarray  # [p, k] no more removals here
     pending: np.ndarray  # [p, k] taken back before the round to come
     margin: np.ndarray  # [c] added to the channel's service-level target (after a failed check)
+    seeds: list[int]  # the search simulates replications of each (a failed check adds its seed)
     rounds: list[Round] = field(default_factory=list)
     converged: bool = False
 
@@ -140,8 +141,10 @@ def _planned_work(centre: Centre) -> np.ndarray:
     return work / conc[:, None, None]
 
 
-def erlang_start(centre: Centre) -> np.ndarray:
-    """[p, k]: the search's first staffing (step 1 of the module docstring)."""
+def erlang_start(centre: Centre, erlang: str = "a") -> np.ndarray:
+    """[p, k]: the search's first staffing (step 1 of the module docstring): agents on the
+    phone per pool, from Erlang A (``erlang="a"``; Erlang C where customers never abandon) or
+    Erlang C (``"c"``)."""
     n_p, n_k = len(centre.pools), centre.n_intervals
     split = _primary_split(centre)
     work = _planned_work(centre)  # [c, j, k]
@@ -170,7 +173,7 @@ def erlang_start(centre: Centre) -> np.ndarray:
                         need[p, day] += load[p, day]
             continue
         agents = {r: required_on_phone(centre, c, float(r)) for r in np.unique(rate[c])}
-        use_a = ch.patience is not None
+        use_a = ch.patience is not None and erlang == "a"
         on = np.array([agents[r][1 if use_a else 0] for r in rate[c]], dtype=np.float64)
         need += share[c] * on[None, :]
     return np.ceil(need - 1e-9)
@@ -211,7 +214,40 @@ def failing(
     ceiling = np.array([np.inf if m is None else m for m in targets.max_abandon_rate])[:, None]
     bad = (decided > 0) & ((sl < target + room) | (ab > ceiling - (room if room else 0.0)))
     bad[:, :first] = False
+    if targets.async_period == "day":
+        _async_by_day(centre, counts, bad, target[:, 0] + room, first, mark_day=room > 0)
     return bad
+
+
+def _async_by_day(
+    centre: Centre,
+    counts: Counts,
+    bad: np.ndarray,
+    target: np.ndarray,
+    first: int,
+    *,
+    mark_day: bool,
+) -> None:
+    """Async channels measured per day of arrival: a day below target marks its interval with
+    the most misses (or, with ``mark_day``, every interval of the day: no removals there)."""
+    decided, met = counts.pooled("decided"), counts.pooled("met")
+    n_k = centre.n_intervals
+    per_day = max(1, int(round(86400.0 / centre.interval_s)))
+    for c, ch in enumerate(centre.channels):
+        if ch.mode != ASYNC:
+            continue
+        below = bad[c].copy()  # the intervals below target on their own
+        bad[c] = False
+        for d0 in range(first, n_k, per_day):
+            day = slice(d0, min(d0 + per_day, n_k))
+            n = decided[c, day].sum()
+            if n > 0 and met[c, day].sum() / n < target[c]:
+                if mark_day:
+                    bad[c, day] = True
+                elif below[day].any():
+                    bad[c, day] = below[day]
+                else:
+                    bad[c, d0 + int(np.argmax(decided[c, day] - met[c, day]))] = True
 
 
 def _window(centre: Centre, c: int) -> int:
@@ -250,7 +286,12 @@ def _adds(
             open_now = window[state[p, window] > 0]
             open_roster = window[roster[p, window] > 0]
             if open_now.size:
-                at = int(open_now[np.argmax(occupancy[p, open_now])])
+                # The busiest staffed interval before the deadline; among near-equals (a
+                # backlog keeps them all busy) the one with the fewest agents, so that agents
+                # spread over the window instead of piling up in one interval.
+                occ = occupancy[p, open_now]
+                near = open_now[occ >= occ.max() - 0.02]
+                at = int(near[np.argmin(state[p, near])])
             elif open_roster.size:
                 at = int(open_roster[0])
             step = 1
@@ -305,13 +346,14 @@ def _removals(
     return ok
 
 
-def new_state(centre: Centre, start: np.ndarray) -> SearchState:
-    """A search at its start: nothing locked, no margins."""
+def new_state(centre: Centre, start: np.ndarray, seed: int) -> SearchState:
+    """A search at its start on ``seed``: nothing locked, no margins."""
     return SearchState(
         start.copy(),
         np.zeros(start.shape, bool),
         np.zeros(start.shape, bool),
         np.zeros(len(centre.channels)),
+        [seed],
     )
 
 
@@ -327,17 +369,19 @@ def search_staffing(
     on_round: Callable[[SearchState], None] | None = None,
 ) -> StaffingSearch:
     """Run the search (module docstring) from ``state`` (a resumed search) or the Erlang start;
-    ``on_round`` is called with the state after every round (progress, checkpoints)."""
+    ``on_round`` is called with the state after every round (progress, checkpoints); ``seed``
+    starts a new search (a resumed one simulates ``state.seeds``)."""
     start = erlang_start(centre)
     if state is None:
-        state = new_state(centre, start)
+        state = new_state(centre, start, seed)
     first = int(np.searchsorted(centre.interval_starts_s, warmup_s, side="left"))
     # Beyond this many agents in one interval more staff cannot be what is missing.
     cap = np.maximum(start * 4.0, 10.0) + 50.0
     bad = np.ones((len(centre.channels), centre.n_intervals), dtype=bool)
     while not state.converged and len(state.rounds) < spec.max_iterations:
         simulated_h = float(state.on_phone.sum()) * centre.interval_s / 3600.0
-        counts = evaluate(with_staffing(centre, state.on_phone), seed, spec.replications, n_jobs)
+        staffed = with_staffing(centre, state.on_phone)
+        counts = evaluate(staffed, state.seeds, spec.replications, n_jobs)
         bad = failing(centre, counts, targets, first, margin=state.margin)
         # A removal round that broke a target is undone as a whole; the removals near the
         # misses (all of them, if none is near) are not tried again, so that every round
