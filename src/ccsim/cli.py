@@ -47,7 +47,8 @@ from ccsim.config.schema import (
     register_configs,
 )
 from ccsim.errors import ConfigError, InputFileError
-from ccsim.planning.modes import run_mode, validate_planning
+from ccsim.planning.job import validate_planning
+from ccsim.planning.modes import run_mode
 from ccsim.runs.job import run_job_recording_errors, validate_config
 
 __all__ = ["main"]

@@ -14,10 +14,10 @@ from ccsim.analysis.erlang_staffing import agents_for_service_level
 from ccsim.config.planning import search_from_config, targets_from_config
 from ccsim.errors import ConfigError
 from ccsim.planning.check import check_plan, search_constant
-from ccsim.planning.modes import validate_planning
+from ccsim.planning.job import validate_planning
 from ccsim.planning.staff import load_checkpoint, plan_staffing
 from ccsim.planning.staff_report import write_staffing_outputs
-from ccsim.planning.staffing import erlang_start, scheduled_for, with_staffing
+from ccsim.planning.start import erlang_start, scheduled_for, with_staffing
 from ccsim.runs.job import validate_config
 from ccsim.runs.presets import compose_config
 from conftest import mmc_config, run_ccsim

@@ -375,6 +375,7 @@ class TargetsConf:
     # not set planning.targets.max_abandon_rate={voice: 0.05}
     max_abandon_rate: Any = None
     confidence: float = 0.9
+    async_period: str = "day"  # async channels meet their target per day (or per interval)
 
 
 @dataclass
@@ -393,11 +394,12 @@ class StaffSearchConf:
 @dataclass
 class ScheduleConf:
     """Shift scheduling (``mode=schedule``): the cheapest roster that covers a requirement per
-    pool and interval with the allowed ``shift_types`` (items ``{name, pools, starts: ["07:00",
-    ...] or start_window: ["07:00", "12:00"] with step_min, length_h, breaks: [{after_h,
-    length_min}], days: [0..6], cost_per_h (default: the pool's agent_hour), max_count}``).
-    Uncovered agent-intervals cost ``shortfall_cost_per_agent_h`` each (partial coverage); the
-    solver (HiGHS) stops after ``time_limit_s``."""
+    pool and interval with the allowed ``shift_types`` (items ``{name, pools (default: all),
+    starts: ["07:00", ...] or start_window: ["07:00", "12:00"] with step_min (default: the
+    interval), length_h, breaks: [{after_h, length_min}] (unpaid, from the shift start), days:
+    [0..6] (default: all), cost_per_h (default: the pool's agent_hour), max_count (per pool,
+    start and day)}``). Uncovered agent-hours cost ``shortfall_cost_per_agent_h`` each (partial
+    coverage); the solver (HiGHS) stops after ``time_limit_s`` (docs/planning.md)."""
 
     shift_types: List[Any] = field(default_factory=list)
     requirement: str = "simulated"  # simulated | erlang_a | erlang_c

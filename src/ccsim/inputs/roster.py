@@ -8,8 +8,12 @@ The CSV format is described in ``docs/input_files.md``. File problems raise
 
 from __future__ import annotations
 
+import csv
+import io
 import math
+import os
 import re
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from itertools import pairwise
@@ -24,6 +28,7 @@ from ccsim.inputs.tables import parse_float, parse_timestamp, read_table, requir
 __all__ = [
     "Shift",
     "read_roster_csv",
+    "write_roster_csv",
     "shifts_from_config",
     "staffing_events",
     "agents_per_interval",
@@ -190,6 +195,73 @@ def read_roster_csv(
             )
         )
     return shifts
+
+
+def _roster_row(s: Shift, horizon_start: datetime) -> list[str]:
+    """``s`` as a roster row that reads back (as :func:`read_roster_csv` parses it) to exactly
+    ``s``; ValueError for a shift the format cannot hold."""
+    if not isinstance(s.count, int) or s.count < 1:
+        raise ValueError(f"{s}: count must be a whole number >= 1")
+    if not s.pool or s.pool != s.pool.strip() or s.pool.startswith("#") or "\n" in s.pool:
+        raise ValueError(f"{s}: pool name {s.pool!r} cannot be a roster cell")
+    start = horizon_start + timedelta(seconds=s.start_s)
+    start_text = f"{start:%Y-%m-%d %H:%M}" + (f":{start:%S}" if start.second else "")
+    b_texts = [
+        f"{horizon_start + timedelta(seconds=b0):%H:%M}+{round((b1 - b0) / 60)}"
+        for b0, b1 in s.breaks
+    ]
+    back = datetime.fromisoformat(start_text)
+    start_s = (back - horizon_start).total_seconds()
+    exact = (s.start_s, s.end_s, s.breaks)
+    nearest_h = (s.end_s - s.start_s) / 3600.0
+    # The float nearest the length, or a neighbour, if that is the one that reads back exactly.
+    for length_h in (nearest_h, np.nextafter(nearest_h, 25.0), np.nextafter(nearest_h, 0.0)):
+        try:
+            placed = _place_breaks(back, length_h, [(t, *_parse_break(t)) for t in b_texts])
+        except ValueError:
+            continue
+        breaks = tuple(
+            ((b0 - horizon_start).total_seconds(), (b1 - horizon_start).total_seconds())
+            for _, b0, b1 in placed
+        )
+        if (
+            start_s >= 0
+            and 0 < length_h <= 24
+            and (start_s, start_s + 3600.0 * length_h, breaks) == exact
+        ):
+            return [s.pool, start_text, repr(float(length_h)), str(s.count), ";".join(b_texts)]
+    raise ValueError(
+        f"{s} cannot be written exactly as a roster row (start at or after the horizon start "
+        "on a whole second, breaks on whole minutes strictly inside the shift, length <= 24 h)"
+    )
+
+
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
+def write_roster_csv(path: str | Path, shifts: Sequence[Shift], horizon_start: datetime) -> None:
+    """Write ``shifts`` as a roster file (one row per shift, in order) that
+    :func:`read_roster_csv` reads back to exactly the same shifts, so a planned roster is the
+    roster the centre simulates. Written to a temporary file beside ``path`` and renamed into
+    place: a reader never sees half a roster. ValueError (nothing written) for a shift the
+    format cannot hold exactly (see :func:`_roster_row`).
+    """
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(ROSTER_REQUIRED + ROSTER_OPTIONAL)
+    w.writerows(_roster_row(s, horizon_start) for s in shifts)
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(buf.getvalue())
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; a roster is an ordinary file
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
 
 
 # --------------------------------------------------------------------------- config

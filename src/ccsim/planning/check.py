@@ -19,7 +19,7 @@ from scipy import stats
 from ccsim.model.centre import Centre
 from ccsim.model.planning import SearchSpec, StaffingTargets
 from ccsim.planning.evaluate import Counts, evaluate
-from ccsim.planning.staffing import with_staffing
+from ccsim.planning.start import with_staffing
 
 __all__ = [
     "ChannelCheck",

@@ -6,77 +6,23 @@ writes its own output folder (docs/planning.md)."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
-
-from omegaconf import DictConfig, OmegaConf
+from typing import Any
 
 from ccsim.analysis.demand_delta import required_on_phone
-from ccsim.config.planning import (
-    levers_from_config,
-    planning_node,
-    search_from_config,
-    targets_from_config,
-)
-from ccsim.errors import ConfigError
-from ccsim.model.planning import Lever, SearchSpec, StaffingTargets
-from ccsim.planning.cheapest import (
-    PlanSearch,
-    Variant,
-    combinations,
-    label,
-    search_cheapest,
-    variant_config,
-)
+from ccsim.planning.cheapest import PlanSearch, Variant, label, search_cheapest
 from ccsim.planning.check import search_constant
+from ccsim.planning.job import PlanningJob, validate_planning
 from ccsim.planning.plan_report import write_plan_outputs
+from ccsim.planning.schedule_mode import run_schedule_mode
 from ccsim.planning.staff import StaffingPlan, plan_staffing
 from ccsim.planning.staff_report import write_staffing_outputs
 from ccsim.reports.files import atomic_write_text, write_json
-from ccsim.runs.job import Job, code_digest, config_digest, validate_config
+from ccsim.runs.job import code_digest, config_digest
 
-__all__ = ["MODES", "PlanningJob", "validate_planning", "run_mode", "run_staff"]
+__all__ = ["run_mode", "run_staff", "run_plan", "validate_planning"]
 
 log = logging.getLogger("ccsim")
-
-MODES = ("run", "staff", "schedule", "plan")
-
-
-@dataclass(frozen=True)
-class PlanningJob:
-    """A validated planning job: the run's job and what the plan must meet."""
-
-    job: Job
-    mode: str
-    targets: StaffingTargets
-    search: SearchSpec
-    raw: dict[Any, Any]
-    levers: tuple[Lever, ...] | None = None  # mode=plan
-
-
-def mode_of(raw: dict[Any, Any]) -> str:
-    mode = raw.get("mode", "run")
-    if mode not in MODES:
-        raise ConfigError("mode", mode, "allowed: " + ", ".join(MODES))
-    return str(mode)
-
-
-def validate_planning(cfg: Any) -> PlanningJob:
-    """Validate the run config and the ``planning`` node for the config's mode."""
-    raw = OmegaConf.to_container(cfg, resolve=True) if isinstance(cfg, DictConfig) else dict(cfg)
-    assert isinstance(raw, dict)
-    mode = mode_of(raw)
-    job = validate_config(cast(dict[str, Any], raw))
-    node = planning_node(raw.get("planning"))
-    targets = targets_from_config(node["targets"], job.centre)
-    search = search_from_config(node["search"])
-    levers = None
-    if mode == "plan":
-        levers = levers_from_config(node["levers"])
-        for values in combinations(levers):  # every variant's config, before anything runs
-            validate_config(variant_config(cast(dict[str, Any], raw), levers, values))
-    return PlanningJob(job, mode, targets, search, raw, levers)
 
 
 def _digest(raw: dict[Any, Any]) -> str:
@@ -231,11 +177,4 @@ def run_mode(cfg: Any, out_dir: Path) -> Any:
         return run_staff(pj, out_dir)
     if pj.mode == "plan":
         return run_plan(pj, out_dir)
-    return run_schedule(pj, out_dir)
-
-
-def run_schedule(pj: PlanningJob, out_dir: Path) -> Any:
-    """``mode=schedule``: see :mod:`ccsim.planning.schedule_mode`."""
-    from ccsim.planning.schedule_mode import run_schedule_mode
-
     return run_schedule_mode(pj, out_dir)

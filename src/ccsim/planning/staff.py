@@ -34,10 +34,10 @@ from ccsim.planning.staffing import (
     Round,
     SearchState,
     StaffingSearch,
-    erlang_start,
     new_state,
     search_staffing,
 )
+from ccsim.planning.start import erlang_start
 from ccsim.reports.files import write_json
 
 __all__ = ["MAX_CHECKS", "StaffingPlan", "plan_staffing", "load_checkpoint"]

@@ -28,26 +28,23 @@ replications of another seed (:func:`check_plan`).
 from __future__ import annotations
 
 import logging
-import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
-from ccsim.analysis.demand_delta import required_on_phone
 from ccsim.model.centre import ASYNC, Centre
 from ccsim.model.planning import SearchSpec, StaffingTargets
 from ccsim.planning.evaluate import Counts, evaluate
+from ccsim.planning.misses import failing, rates, window
+from ccsim.planning.start import erlang_start, pools_of, primary_split, with_staffing
 
 __all__ = [
+    "ROOM",
     "Round",
     "SearchState",
     "new_state",
     "StaffingSearch",
-    "scheduled_for",
-    "with_staffing",
-    "erlang_start",
-    "failing",
     "search_staffing",
 ]
 
@@ -96,165 +93,6 @@ class StaffingSearch:
     below_target: np.ndarray
 
 
-def scheduled_for(on_phone: np.ndarray, shrinkage: float) -> np.ndarray:
-    """The fewest scheduled heads whose on-phone agents, as the config rounds them
-    (``floor(heads x (1 - shrinkage) + 0.5)``), reach ``on_phone``."""
-    on = np.asarray(on_phone, dtype=np.float64)
-    keep = 1.0 - shrinkage
-    heads = np.maximum(np.ceil((on - 0.5) / keep - 1e-9), 0.0)
-    short = np.floor(heads * keep + 0.5) < on
-    heads = np.where(short, heads + 1.0, heads)
-    return np.where(on > 0, heads, 0.0)
-
-
-def with_staffing(centre: Centre, on_phone: np.ndarray) -> Centre:
-    """``centre`` with agents_on_phone[p] = on_phone[p] and the heads that give them."""
-    pools = tuple(
-        replace(
-            pool,
-            agents_on_phone=on_phone[p].astype(np.int64),
-            agents_scheduled=scheduled_for(on_phone[p], pool.shrinkage),
-        )
-        for p, pool in enumerate(centre.pools)
-    )
-    return replace(centre, pools=pools)
-
-
-def _primary_split(centre: Centre) -> np.ndarray:
-    """split[c, j, p]: the part of (channel c, intent j) work that pool p takes as a primary
-    skill: shared between the pools that have it, in proportion to their rostered heads."""
-    n_c, n_j, n_p = len(centre.channels), len(centre.intents), len(centre.pools)
-    split = np.zeros((n_c, n_j, n_p))
-    heads = np.array([max(float(p.agents_scheduled.sum()), 1e-9) for p in centre.pools])
-    for p, pool in enumerate(centre.pools):
-        for s in pool.skills:
-            if s.primary:
-                split[s.channel, s.intent, p] = heads[p]
-    total = split.sum(axis=2, keepdims=True)
-    return np.divide(split, total, out=np.zeros_like(split), where=total > 0)
-
-
-def _planned_work(centre: Centre) -> np.ndarray:
-    """[c, j, k]: planned agent-hours of each channel and intent."""
-    conc = np.array([ch.concurrency for ch in centre.channels], dtype=np.float64)
-    work = centre.rate_per_s * centre.mean_handle_s()[:, :, None] * centre.interval_s / 3600.0
-    return work / conc[:, None, None]
-
-
-def erlang_start(centre: Centre, erlang: str = "a") -> np.ndarray:
-    """[p, k]: the search's first staffing (step 1 of the module docstring): agents on the
-    phone per pool, from Erlang A (``erlang="a"``; Erlang C where customers never abandon) or
-    Erlang C (``"c"``)."""
-    n_p, n_k = len(centre.pools), centre.n_intervals
-    split = _primary_split(centre)
-    work = _planned_work(centre)  # [c, j, k]
-    by_pool = np.einsum("cjk,cjp->cpk", work, split)  # [c, p, k]
-    channel_work = work.sum(axis=1)  # [c, k]
-    share = np.divide(
-        by_pool,
-        channel_work[:, None, :],
-        out=np.zeros_like(by_pool),
-        where=channel_work[:, None, :] > 0,
-    )
-    need = np.zeros((n_p, n_k))
-    rate = centre.rate_per_s.sum(axis=1)
-    roster = np.stack([p.agents_on_phone for p in centre.pools]).astype(np.float64)
-    per_day = max(1, int(round(86400.0 / centre.interval_s)))
-    for c, ch in enumerate(centre.channels):
-        if ch.mode == ASYNC:
-            load = by_pool[c] / (centre.interval_s / 3600.0)  # [p, k] erlangs
-            for p in range(n_p):
-                for d0 in range(0, n_k, per_day):
-                    day = slice(d0, min(d0 + per_day, n_k))
-                    open_w = roster[p, day]
-                    if open_w.sum() > 0:
-                        need[p, day] += load[p, day].sum() * open_w / open_w.sum()
-                    else:
-                        need[p, day] += load[p, day]
-            continue
-        agents = {r: required_on_phone(centre, c, float(r)) for r in np.unique(rate[c])}
-        use_a = ch.patience is not None and erlang == "a"
-        on = np.array([agents[r][1 if use_a else 0] for r in rate[c]], dtype=np.float64)
-        need += share[c] * on[None, :]
-    return np.ceil(need - 1e-9)
-
-
-def _pools_of(centre: Centre) -> list[list[int]]:
-    """For each channel, the pools with a primary skill on it."""
-    out: list[list[int]] = [[] for _ in centre.channels]
-    for p, pool in enumerate(centre.pools):
-        for c in sorted({s.channel for s in pool.skills if s.primary}):
-            out[c].append(p)
-    return out
-
-
-def _rates(counts: Counts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    decided, met = counts.pooled("decided"), counts.pooled("met")
-    to_agents, abandoned = counts.pooled("to_agents"), counts.pooled("abandoned")
-    sl = np.divide(met, decided, out=np.ones(decided.shape), where=decided > 0)
-    ab = np.divide(abandoned, to_agents, out=np.zeros(decided.shape), where=to_agents > 0)
-    return sl, ab, decided
-
-
-def failing(
-    centre: Centre,
-    counts: Counts,
-    targets: StaffingTargets,
-    first: int,
-    room: float = 0.0,
-    margin: np.ndarray | None = None,
-) -> np.ndarray:
-    """[c, k]: the channel misses a target in interval k (pooled over replications), from
-    interval ``first`` on; with ``room``, also where it holds with less than that to spare.
-    ``margin[c]`` raises channel c's service-level target (:func:`plan_staffing`)."""
-    sl, ab, decided = _rates(counts)
-    target = np.array(targets.service_level)[:, None]
-    if margin is not None:
-        target = target + margin[:, None]
-    ceiling = np.array([np.inf if m is None else m for m in targets.max_abandon_rate])[:, None]
-    bad = (decided > 0) & ((sl < target + room) | (ab > ceiling - (room if room else 0.0)))
-    bad[:, :first] = False
-    if targets.async_period == "day":
-        _async_by_day(centre, counts, bad, target[:, 0] + room, first, mark_day=room > 0)
-    return bad
-
-
-def _async_by_day(
-    centre: Centre,
-    counts: Counts,
-    bad: np.ndarray,
-    target: np.ndarray,
-    first: int,
-    *,
-    mark_day: bool,
-) -> None:
-    """Async channels measured per day of arrival: a day below target marks its interval with
-    the most misses (or, with ``mark_day``, every interval of the day: no removals there)."""
-    decided, met = counts.pooled("decided"), counts.pooled("met")
-    n_k = centre.n_intervals
-    per_day = max(1, int(round(86400.0 / centre.interval_s)))
-    for c, ch in enumerate(centre.channels):
-        if ch.mode != ASYNC:
-            continue
-        below = bad[c].copy()  # the intervals below target on their own
-        bad[c] = False
-        for d0 in range(first, n_k, per_day):
-            day = slice(d0, min(d0 + per_day, n_k))
-            n = decided[c, day].sum()
-            if n > 0 and met[c, day].sum() / n < target[c]:
-                if mark_day:
-                    bad[c, day] = True
-                elif below[day].any():
-                    bad[c, day] = below[day]
-                else:
-                    bad[c, d0 + int(np.argmax(decided[c, day] - met[c, day]))] = True
-
-
-def _window(centre: Centre, c: int) -> int:
-    ch = centre.channels[c]
-    return max(1, math.ceil(ch.target_s / centre.interval_s)) if ch.mode == ASYNC else 1
-
-
 def _adds(
     centre: Centre,
     counts: Counts,
@@ -265,9 +103,9 @@ def _adds(
     """[p, k]: agents to add after a round whose misses are ``bad`` (step 3)."""
     state = search.on_phone
     n_p, n_k = state.shape
-    sl, _, _ = _rates(counts)
+    sl, _, _ = rates(counts)
     missed = counts.pooled("missed")  # [c, j, k]
-    split = _primary_split(centre)
+    split = primary_split(centre)
     busy = counts.pooled("busy_h")  # [p, k]
     staffed = state * counts.busy_h.shape[0] * centre.interval_s / 3600.0
     occupancy = np.divide(busy, staffed, out=np.zeros_like(busy), where=staffed > 0)
@@ -282,9 +120,9 @@ def _adds(
         step = 1 if gap <= 0.1 else 2 if gap <= 0.25 else 3
         at = int(k)
         if centre.channels[c].mode == ASYNC:
-            window = np.arange(k, min(k + _window(centre, c), n_k))
-            open_now = window[state[p, window] > 0]
-            open_roster = window[roster[p, window] > 0]
+            span = np.arange(k, min(k + window(centre, c), n_k))
+            open_now = span[state[p, span] > 0]
+            open_roster = span[roster[p, span] > 0]
             if open_now.size:
                 # The busiest staffed interval before the deadline; among near-equals (a
                 # backlog keeps them all busy) the one with the fewest agents, so that agents
@@ -302,17 +140,15 @@ def _adds(
 def _implicated(centre: Centre, bad: np.ndarray, removed: np.ndarray) -> np.ndarray:
     """[p, k]: removals that a miss of this round may come from: the pool serves the channel
     (primary), at the same or the next interval (live), or before the deadline (async)."""
-    pools_of = _pools_of(centre)
+    serving = pools_of(centre)
     out = np.zeros_like(removed, dtype=bool)
     n_k = bad.shape[1]
     for c, k in zip(*np.nonzero(bad), strict=True):
         lo = max(0, k - 1) if centre.channels[c].mode != ASYNC else int(k)
         hi = (
-            min(n_k, k + 1)
-            if centre.channels[c].mode != ASYNC
-            else min(n_k, k + _window(centre, c))
+            min(n_k, k + 1) if centre.channels[c].mode != ASYNC else min(n_k, k + window(centre, c))
         )
-        for p in pools_of[c]:
+        for p in serving[c]:
             out[p, lo:hi] |= removed[p, lo:hi]
     return out
 
@@ -333,15 +169,15 @@ def _removals(
     ok = (state.on_phone > 0) & ~state.locked
     ok[:, :first] = False
     ok[:, (np.arange(n_k) % 2) != parity] = False
-    pools_of = _pools_of(centre)
+    serving = pools_of(centre)
     for c in range(len(centre.channels)):
         if centre.channels[c].mode == ASYNC:
             # A removal at k touches the arrivals of the window before it.
-            near = np.convolve(tight[c].astype(float), np.ones(_window(centre, c)))[:n_k] > 0
+            near = np.convolve(tight[c].astype(float), np.ones(window(centre, c)))[:n_k] > 0
         else:
             near = tight[c].copy()
             near[:-1] |= tight[c][1:]
-        for p in pools_of[c]:
+        for p in serving[c]:
             ok[p] &= ~near
     return ok
 
