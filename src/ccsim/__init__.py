@@ -11,7 +11,7 @@ so ``import ccsim`` stays light):
   :func:`sample_customers`, :class:`RandomStreams`;
 - results: :class:`RunResult`, :class:`ReplicationResult`, :class:`ContactRecords`,
   :class:`Outcome`, :class:`ContactKind`, :class:`Estimate`, :func:`estimate`;
-- the model: :class:`Centre`, :class:`Scenario`;
+- the model: :class:`Centre`, :class:`Scenario`, :class:`CostSpec` (a centre's prices);
 - queueing formulas: :func:`erlang_b`, :func:`erlang_c`, :func:`erlang_c_metrics`,
   :func:`erlang_a_metrics`, :func:`agents_for_service_level`;
 - routing extension point: :class:`Router`, :class:`RouterView`;
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from ccsim.engine.simulation import simulate
     from ccsim.errors import ConfigError, InputFileError
     from ccsim.model.centre import Centre
+    from ccsim.model.costs import CostSpec
     from ccsim.model.records import ContactKind, ContactRecords, Outcome
     from ccsim.model.scenario import Scenario
     from ccsim.model.settings import RunSettings
@@ -69,6 +70,7 @@ _EXPORTS = {
     "estimate": "ccsim.analysis.statistics",
     "Centre": "ccsim.model.centre",
     "Scenario": "ccsim.model.scenario",
+    "CostSpec": "ccsim.model.costs",
     "erlang_b": "ccsim.analysis.erlang",
     "erlang_c": "ccsim.analysis.erlang",
     "erlang_c_metrics": "ccsim.analysis.erlang",
@@ -103,6 +105,7 @@ __all__ = [
     "estimate",
     "Centre",
     "Scenario",
+    "CostSpec",
     "erlang_b",
     "erlang_c",
     "erlang_c_metrics",

@@ -13,16 +13,21 @@ from typing import Any
 
 import numpy as np
 
+from ccsim.analysis.costs import COST_KEYS
 from ccsim.analysis.metrics import (
     INTERVAL_COLUMNS,
     POOL_COLUMNS,
+    TOTAL_KEYS,
 )
 from ccsim.analysis.statistics import Estimate
 from ccsim.model.centre import Centre
 from ccsim.model.scenario import Scenario
 from ccsim.model.settings import RunSettings
 
-__all__ = ["ReplicationResult", "RunResult"]
+__all__ = ["ReplicationResult", "RunResult", "RESULT_TOTAL_KEYS"]
+
+# The keys of every replication's totals (centre and per channel): the metrics, then the costs.
+RESULT_TOTAL_KEYS = (*TOTAL_KEYS, *COST_KEYS)
 
 log = logging.getLogger(__name__)
 
@@ -32,11 +37,12 @@ class ReplicationResult:
     replication: int
     intervals: dict[str, np.ndarray]  # channel x interval rows
     pools: dict[str, np.ndarray]  # pool x interval rows
-    totals: dict[str, float]  # whole centre
-    channel_totals: list[dict[str, float]]  # one per channel
+    totals: dict[str, float]  # whole centre: RESULT_TOTAL_KEYS
+    channel_totals: list[dict[str, float]]  # one per channel: RESULT_TOTAL_KEYS
     intent_totals: list[dict[str, float]]  # one per intent (contact-based figures)
     n_contacts: int
     record_bytes: int
+    pool_totals: list[dict[str, float]] = field(default_factory=list)  # one per pool: costs
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,8 @@ class RunResult:
     intent_estimates: list[dict[str, Estimate]] = field(default_factory=list)
     scenario: Scenario | None = None  # the single-queue form, when the run came from one
     start: datetime | None = None  # calendar start of the horizon, for labels
+    pool_estimates: list[dict[str, Estimate]] = field(default_factory=list)  # POOL_COST_KEYS
+    currency: str = ""  # of the cost keys
 
     def _means(self, attr: str, columns: tuple[str, ...]) -> dict[str, np.ndarray]:
         out = {}

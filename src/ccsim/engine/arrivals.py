@@ -11,7 +11,7 @@ from ccsim.engine.rng import RandomStreams
 from ccsim.model.centre import Centre
 from ccsim.model.strategies import OutreachSpec
 
-__all__ = ["Customers", "sample_customers", "poisson_arrival_times"]
+__all__ = ["Customers", "sample_customers", "poisson_arrival_times", "notices_sent"]
 
 
 def poisson_arrival_times(
@@ -39,7 +39,9 @@ class Customers:
     ``event``: the demand event that brought the customer (-1: none); ``prevented``: a proactive
     notice kept them from contacting. ``notify[i]``: the outbound call (a customer index) whose
     notice keeps customer i from contacting if it is made before they would contact (-1: none;
-    None without call campaigns).
+    None without call campaigns). ``notices[i]``: the notices outreach campaign i
+    (``Centre.strategies.outreach`` order) sent by SMS, e-mail or push in this run (see
+    :func:`notices_sent`); they change no contact and are kept for the cost of the run.
     """
 
     arrival_s: np.ndarray
@@ -52,6 +54,7 @@ class Customers:
     event: np.ndarray | None = None
     prevented: np.ndarray | None = None
     notify: np.ndarray | None = None
+    notices: tuple[float, ...] = ()
 
 
 def _arrivals(
@@ -107,6 +110,19 @@ def _attributes(
         "prevented": np.zeros(arrival.size, dtype=bool),
     }
     return out
+
+
+def notices_sent(centre: Centre, camp: OutreachSpec) -> float:
+    """Notices a campaign by SMS, e-mail or push sends (``camp`` with its run's event rates,
+    :meth:`OutreachSpec.with_event`): one to each customer it reaches, reach x audience (the
+    customers the event brings in this run when no audience is set), rounded as the outbound
+    calls of a campaign by call are; none when the notice time falls after the horizon."""
+    if camp.call_channel is not None or camp.notify_s >= centre.horizon_s:
+        return 0.0  # a campaign by call notifies by its calls
+    if camp.event_rate_total <= 0:  # the event brings nobody in this run: no campaign
+        return 0.0
+    audience = camp.audience if camp.audience >= 0 else camp.event_rate_total
+    return float(round(camp.reach * audience))
 
 
 def _campaign(
@@ -191,6 +207,8 @@ def sample_customers(centre: Centre, streams: RandomStreams) -> Customers:
         rate = rate * mult
     groups = [_attributes(centre, streams, *_arrivals(centre, streams, rate, "arrivals/"), "")]
     campaigns = {camp.event: camp for camp in centre.strategies.outreach}
+    campaign_index = {camp.event: i for i, camp in enumerate(centre.strategies.outreach)}
+    notices = [0.0] * len(centre.strategies.outreach)
     calls_for: list[tuple[int, int, np.ndarray]] = []  # (event group, calls group, notify)
     for e, name in enumerate(centre.event_names):
         assert events is not None
@@ -207,13 +225,14 @@ def sample_customers(centre: Centre, streams: RandomStreams) -> Customers:
         groups.append(group)
         if e in campaigns:
             camp = campaigns[e].with_event(erate, centre.interval_s)
+            notices[campaign_index[e]] = notices_sent(centre, camp)
             extra, calls, notify = _campaign(centre, streams, camp, group)
             if calls is not None and notify is not None:
                 k = next(n for n, gr in enumerate(extra) if gr is calls)
                 calls_for.append((len(groups) - 1, len(groups) + k, notify))
             groups += extra
     if len(groups) == 1:
-        return Customers(**groups[0])
+        return Customers(**groups[0], notices=tuple(notices))
     g = {k: np.concatenate([gr[k] for gr in groups]) for k in groups[0]}
     order = np.argsort(g["arrival_s"], kind="stable")
     g = {k: v[order] for k, v in g.items()}
@@ -228,4 +247,4 @@ def sample_customers(centre: Centre, streams: RandomStreams) -> Customers:
         position[order] = np.arange(order.size)
         notify = notify[order]
         g["notify"] = np.where(notify >= 0, position[np.maximum(notify, 0)], -1)
-    return Customers(**g)
+    return Customers(**g, notices=tuple(notices))

@@ -22,7 +22,7 @@ from ccsim.engine.draws import (
 )
 from ccsim.engine.rng import RandomStreams
 from ccsim.model.records import ContactKind, Outcome
-from ccsim.model.strategies import ChatbotSpec
+from ccsim.model.strategies import BOT_FIRST_KINDS, ChatbotSpec
 
 __all__ = ["Chatbot"]
 
@@ -31,11 +31,8 @@ _CONTAINED = int(Outcome.CONTAINED)
 _IN_BOT = int(Outcome.IN_BOT)
 _SWITCHED = int(Outcome.SWITCHED)
 _BOT_SWITCH = int(ContactKind.BOT_SWITCH)
-# Contacts that meet the chatbot first (when it fronts their channel and intent); chasers,
-# outbound calls and customers already bounced by the bot go straight to the agents.
-_VIA_BOT = frozenset(
-    int(k) for k in (ContactKind.NEW, ContactKind.RETRY, ContactKind.REPEAT, ContactKind.REPLY)
-)
+# Contacts that meet the chatbot first (when it fronts their channel and intent).
+_VIA_BOT = frozenset(int(k) for k in BOT_FIRST_KINDS)
 
 
 class Chatbot:

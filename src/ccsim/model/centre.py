@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ccsim.model.costs import CostSpec
 from ccsim.model.distributions import Distribution
 from ccsim.model.strategies import NO_STRATEGIES, Strategies
 
@@ -132,6 +133,8 @@ class Centre:
     event_start_s: tuple[float, ...] = ()
     event_rate_per_s: np.ndarray | None = None
     strategies: Strategies = NO_STRATEGIES
+    # Prices (ccsim.config.costs); None: the defaults of the ``costs`` config.
+    costs: CostSpec | None = None
 
     def handle_factor(self) -> np.ndarray:
         """[c, j]: what multiplies a contact's drawn handle time before the answering pool's

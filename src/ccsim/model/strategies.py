@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ccsim.model.distributions import Distribution
+from ccsim.model.records import ContactKind
 
 __all__ = [
     "ChatbotSpec",
@@ -20,7 +21,12 @@ __all__ = [
     "OutreachSpec",
     "Strategies",
     "NO_STRATEGIES",
+    "BOT_FIRST_KINDS",
 ]
+
+# The contacts a chatbot meets first when it fronts their channel and intent; chasers, outbound
+# calls and customers the bot already sent to another channel go straight to the agents.
+BOT_FIRST_KINDS = (ContactKind.NEW, ContactKind.RETRY, ContactKind.REPEAT, ContactKind.REPLY)
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,10 @@ from typing import Any
 
 import numpy as np
 
-from ccsim.analysis.metrics import INTERVAL_COLUMNS, POOL_COLUMNS, TOTAL_KEYS
-from ccsim.analysis.results import RunResult
+from ccsim.analysis.metrics import INTERVAL_COLUMNS, POOL_COLUMNS
+from ccsim.analysis.results import RESULT_TOTAL_KEYS, RunResult
 from ccsim.analysis.statistics import Estimate
+from ccsim.reports.costs import cost_lines
 from ccsim.reports.files import atomic_write_text, write_csv, write_json
 from ccsim.version import __version__
 
@@ -78,6 +79,11 @@ def _summary(result: RunResult, config: dict[str, Any], digest: str, code: str) 
         "intents": {
             it.name: {k: _est(e) for k, e in ie.items()}
             for it, ie in zip(c.intents, result.intent_estimates, strict=True)
+        },
+        "currency": result.currency,  # of every cost_* figure
+        "pools": {
+            p.name: {k: _est(e) for k, e in pe.items()}
+            for p, pe in zip(c.pools, result.pool_estimates, strict=True)
         },
         "reference": result.reference,
         "contacts_simulated": n,
@@ -239,6 +245,7 @@ def _report_md(result: RunResult, plot_names: list[str]) -> str:
         lines.append(
             f"| {label} | {_pct(e.mean) if pct else _num(e.mean, digits)} | {_ci(e, pct, digits)} |"
         )
+    lines += cost_lines(result)
     ref = result.reference
     if ref is not None:
         lines += [
@@ -270,8 +277,8 @@ def _report_md(result: RunResult, plot_names: list[str]) -> str:
         "",
         "## Files",
         "",
-        "- `summary.json`: totals with 95% CIs (centre and per channel), Erlang reference, "
-        "resolved config",
+        "- `summary.json`: totals and costs with 95% CIs (centre, per channel, per pool), "
+        "Erlang reference, resolved config",
         "- `intervals.csv`: one row per channel and interval (means over replications)",
         "- `pools.csv`: one row per pool and interval: staffing and occupancy",
         "- `replications.csv`: one row per replication, channel and metric (tidy)",
@@ -308,9 +315,9 @@ def write_outputs(
     write_csv(out_dir / "pools.csv", ["day", "time", "pool", *pcols], prow)
     rep_rows = []
     for rep in result.replications:
-        rep_rows += [[rep.replication, "all", k, rep.totals[k]] for k in TOTAL_KEYS]
+        rep_rows += [[rep.replication, "all", k, rep.totals[k]] for k in RESULT_TOTAL_KEYS]
         for ch, tot in zip(c.channels, rep.channel_totals, strict=True):
-            rep_rows += [[rep.replication, ch.name, k, tot[k]] for k in TOTAL_KEYS]
+            rep_rows += [[rep.replication, ch.name, k, tot[k]] for k in RESULT_TOTAL_KEYS]
     write_csv(out_dir / "replications.csv", ["replication", "channel", "metric", "value"], rep_rows)
     written = [out_dir / n for n in ("intervals.csv", "pools.csv", "replications.csv")]
     plot_names: list[str] = []

@@ -21,6 +21,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from ccsim.analysis.results import RunResult
 from ccsim.config.centre import centre_from_config
+from ccsim.config.costs import with_costs
 from ccsim.config.run import run_settings_from_config
 from ccsim.config.scenario import scenario_from_config
 from ccsim.config.strategies import apply_to_centre_config, strategies_for, strategy_names
@@ -88,10 +89,12 @@ def validate_config(cfg: DictConfig | dict[str, Any], base_dir: Path | None = No
             )
         scenario = scenario_from_config(scenario_raw)
         settings = run_settings_from_config(raw.get("run", {}), scenario)
-        return Job(scenario.to_centre(), settings, scenario, None)
-    centre_raw = apply_to_centre_config(strategy_raw, centre_raw)
-    centre, info = centre_from_config(centre_raw, base_dir=base_dir)
+        single = with_costs(raw.get("costs"), scenario.to_centre())
+        return Job(single, settings, scenario, None)
+    planned_raw = apply_to_centre_config(strategy_raw, centre_raw)
+    centre, info = centre_from_config(planned_raw, base_dir=base_dir)
     centre = strategies_for(strategy_raw, centre, info.start)
+    centre = with_costs(raw.get("costs"), centre, strategy_raw, centre_raw, base_dir)
     settings = run_settings_from_config(raw.get("run", {}), centre)
     return Job(centre, settings, None, info.start)
 
@@ -179,6 +182,7 @@ def run_job(
             ce["asa_s"].mean,
         )
     log.info("agent-hours short (positive demand delta): %.1f", est["positive_demand_delta_h"].mean)
+    log.info("cost of the measured horizon: %s %.0f", result.currency, est["cost_total"].mean)
     log.info("outputs in %s (report.md, summary.json, intervals.csv, *.png)", out_dir)
     return result
 

@@ -11,16 +11,16 @@ from typing import Callable
 
 from joblib import Parallel, delayed
 
+from ccsim.analysis.costs import POOL_COST_KEYS, cost_spec, replication_costs
 from ccsim.analysis.metrics import (
     INTENT_KEYS,
-    TOTAL_KEYS,
     intent_metrics,
     interval_metrics,
     pool_metrics,
     total_metrics,
 )
 from ccsim.analysis.reference import erlang_reference
-from ccsim.analysis.results import ReplicationResult, RunResult
+from ccsim.analysis.results import RESULT_TOTAL_KEYS, ReplicationResult, RunResult
 from ccsim.analysis.statistics import estimate
 from ccsim.engine.arrivals import sample_customers
 from ccsim.engine.rng import RandomStreams
@@ -37,11 +37,15 @@ log = logging.getLogger(__name__)
 def run_replication(centre: Centre, settings: RunSettings, replication: int) -> ReplicationResult:
     """One independent replication; its random streams depend only on (seed, replication)."""
     streams = RandomStreams(settings.seed, replication)
-    records = simulate(centre, sample_customers(centre, streams), streams)
+    customers = sample_customers(centre, streams)
+    notices = customers.notices  # what the run's campaigns sent (they cost money)
+    records = simulate(centre, customers, streams)
+    del customers
     intervals = interval_metrics(centre, records, settings.warmup_s)
-    totals = total_metrics(centre, records, settings.warmup_s, intervals)
+    costs = replication_costs(centre, records, settings.warmup_s, notices)
+    totals = {**total_metrics(centre, records, settings.warmup_s, intervals), **costs.totals}
     per_channel = [
-        total_metrics(centre, records, settings.warmup_s, intervals, c)
+        {**total_metrics(centre, records, settings.warmup_s, intervals, c), **costs.channels[c]}
         for c in range(len(centre.channels))
     ]
     return ReplicationResult(
@@ -53,6 +57,7 @@ def run_replication(centre: Centre, settings: RunSettings, replication: int) -> 
         intent_metrics(centre, records, settings.warmup_s),
         len(records),
         records.nbytes,
+        costs.pools,
     )
 
 
@@ -79,10 +84,14 @@ def run(
             results.append(res)
             if progress:
                 progress(len(results), reps)
-    estimates = {k: estimate([r.totals[k] for r in results]) for k in TOTAL_KEYS}
+    estimates = {k: estimate([r.totals[k] for r in results]) for k in RESULT_TOTAL_KEYS}
     by_channel = [
-        {k: estimate([r.channel_totals[c][k] for r in results]) for k in TOTAL_KEYS}
+        {k: estimate([r.channel_totals[c][k] for r in results]) for k in RESULT_TOTAL_KEYS}
         for c in range(len(centre.channels))
+    ]
+    by_pool = [
+        {k: estimate([r.pool_totals[p][k] for r in results]) for k in POOL_COST_KEYS}
+        for p in range(len(centre.pools))
     ]
     by_intent = [
         {k: estimate([r.intent_totals[j][k] for r in results]) for k in INTENT_KEYS}
@@ -90,7 +99,17 @@ def run(
     ]
     reference = erlang_reference(scenario) if scenario is not None else None
     return RunResult(
-        centre, settings, results, reference, estimates, by_channel, by_intent, scenario, start
+        centre,
+        settings,
+        results,
+        reference,
+        estimates,
+        by_channel,
+        by_intent,
+        scenario,
+        start,
+        by_pool,
+        cost_spec(centre).currency,
     )
 
 

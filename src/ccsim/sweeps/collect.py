@@ -52,6 +52,7 @@ class Job:
     config: dict[str, Any]
     # (channel, metric) -> {replication: value}; NaN where the run had no data
     values: dict[tuple[str, str], dict[int, float]] = field(repr=False)
+    currency: str = ""  # of the cost_* metrics ("" for results without costs)
 
     @property
     def variant(self) -> str:
@@ -161,6 +162,7 @@ def _load_job(folder: Path, name: str) -> Job:
         reference=summary.get("reference"),
         config=summary.get("config") or {},
         values=_read_replications(rep_path),
+        currency=str(summary.get("currency") or ""),
     )
 
 

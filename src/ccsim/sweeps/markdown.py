@@ -8,12 +8,15 @@ import math
 from typing import Sequence
 
 from ccsim.analysis.effects import Effect, paired_effect
+from ccsim.reports.costs import money
 from ccsim.sweeps.collect import BASELINE, Collection, Job
+from ccsim.sweeps.costs import currencies
 from ccsim.sweeps.pairing import (
     EFFECT_METRICS,
     RATE_METRICS,
     Comparison,
     ComparisonReport,
+    Waterfall,
     added_strategy,
 )
 
@@ -59,6 +62,105 @@ def _channel_lines(paired: list[Comparison]) -> list[str]:
                 for m in CHANNEL_METRICS
             ]
             lines.append(f"| {c.job.variant} | {ch} | " + " | ".join(cells) + " |")
+    return lines
+
+
+# Money tables: (effect key, column label).
+_LEVER_COLUMNS = (
+    ("lever_cost", "lever cost"),
+    ("saving", "saving"),
+    ("cost_total", "net (Δ cost_total)"),
+    ("agent_h_closed", "agent-h closed"),
+    ("cost_per_agent_h_closed", "net per agent-h closed"),
+    ("cost_per_contact_handled", "Δ per contact handled"),
+)
+_PART_COLUMNS = (
+    ("cost_agents", "agents"),
+    ("cost_overtime", "overtime"),
+    ("cost_bot", "chatbot"),
+    ("cost_notices", "notices"),
+    ("cost_calls", "outbound calls"),
+    ("cost_fixed", "fixed"),
+    ("cost_penalties", "penalties"),
+    ("cost_total", "total"),
+)
+_MONEY_NOTE = (
+    "Lever cost = Δ (agents + overtime + chatbot + notices + outbound calls + fixed strategy "
+    "costs); saving = -Δ penalties; net = Δ cost_total = lever cost - saving (negative: the "
+    "change pays for itself). Agent-h closed = -Δ positive_demand_delta_h (agent-hours short). "
+    "Net per agent-h closed = net / agent-h closed: a ratio of the two mean effects, without a "
+    "confidence interval; n/a when the change did not shrink the delta."
+)
+
+
+def _money_cell(e: Effect, key: str) -> str:
+    """A money effect with its paired 95% interval (agent-hours for ``agent_h_closed``)."""
+
+    def show(v: float) -> str:
+        return _num(v, digits=1) if key == "agent_h_closed" else money(v, e.mean)
+
+    if math.isnan(e.ci_low):
+        return show(e.mean)
+    return f"{show(e.mean)} [{show(e.ci_low)} .. {show(e.ci_high)}]"
+
+
+def _money_lines(paired: list[Comparison]) -> list[str]:
+    """Each strategy job's paired cost effects: lever cost, saving, net, per part."""
+    priced = [c for c in paired if c.money]
+    if not priced:
+        return []
+    cur = currencies([j for c in priced for j in (c.job, c.baseline) if j is not None])
+    lines = [
+        "",
+        f"## Money: what each change costs and saves ({cur})",
+        "",
+        "Paired effects on the cost of the measured horizon (strategy minus baseline, mean "
+        f"[95% CI], {cur}). " + _MONEY_NOTE,
+        "",
+        "| variant | job | " + " | ".join(label for _, label in _LEVER_COLUMNS) + " |",
+        "| --- | --- |" + " ---: |" * len(_LEVER_COLUMNS),
+    ]
+    for c in priced:
+        cells = [_money_cell(c.money[k], k) for k, _ in _LEVER_COLUMNS]
+        lines.append(f"| {c.job.variant} | {c.job.name} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        f"Change in each part of the cost ({cur}, mean [95% CI]):",
+        "",
+        "| variant | job | " + " | ".join(label for _, label in _PART_COLUMNS) + " |",
+        "| --- | --- |" + " ---: |" * len(_PART_COLUMNS),
+    ]
+    for c in priced:
+        cells = [_money_cell(c.money[k], k) for k, _ in _PART_COLUMNS]
+        lines.append(f"| {c.job.variant} | {c.job.name} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _money_waterfall_lines(w: Waterfall) -> list[str]:
+    """A waterfall's steps in money (none for results without costs)."""
+    if not w.money_steps:
+        return []
+    cur = currencies(w.chain)
+    cols = _LEVER_COLUMNS[:5]
+    base = w.chain[0]
+    lines = [
+        "",
+        f"In money ({cur}): each step's paired effect on the cost (mean [95% CI]); the net "
+        "effects add up to the total.",
+        "",
+        "| step | job | " + " | ".join(label for _, label in cols) + " |",
+        "| --- | --- |" + " ---: |" * len(cols),
+        f"| {base.variant} (level: cost_total {money(_total_mean(base, 'cost_total'))}) | "
+        f"{base.name} |" + " |" * len(cols),
+    ]
+    for n, step in enumerate(w.money_steps):
+        job = w.chain[n + 1]
+        cells = [_money_cell(step[k], k) for k, _ in cols]
+        lines.append(
+            f"| + {added_strategy(job, w.chain[n])} | {job.name} | " + " | ".join(cells) + " |"
+        )
+    cells = [_money_cell(w.money_total[k], k) for k, _ in cols]
+    lines.append(f"| total | {w.chain[-1].name} | " + " | ".join(cells) + " |")
     return lines
 
 
@@ -158,6 +260,7 @@ def markdown(report: ComparisonReport, plots: list[str]) -> str:
             cells = [_effect_cell(c.effects[m], m) for m in EFFECT_METRICS]
             lines.append(f"| {c.job.variant} | {c.job.name} | " + " | ".join(cells) + " |")
         lines += _channel_lines(paired)
+        lines += _money_lines(paired)
         lines += [
             "",
             "## What common random numbers buy",
@@ -226,6 +329,7 @@ def markdown(report: ComparisonReport, plots: list[str]) -> str:
             )
             + " |"
         )
+        lines += _money_waterfall_lines(w)
     lines += _reference_section(coll)
     if plots:
         lines += ["", "## Figures"]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ccsim.analysis.effects import Effect, independent_effect, paired_effect
 from ccsim.sweeps.collect import Collection, Job, is_strategy_key
+from ccsim.sweeps.costs import money_effects
 
 __all__ = [
     "EFFECT_METRICS",
@@ -48,17 +49,21 @@ class Comparison:
     effects: dict[str, Effect]
     other_baseline: Job | None = None
     independent: dict[str, Effect] = field(default_factory=dict)
+    money: dict[str, Effect] = field(default_factory=dict)  # ccsim.sweeps.costs (paired)
 
 
 @dataclass(frozen=True)
 class Waterfall:
     """Cumulative strategies on one seed: ``chain[0]`` is the baseline, each next job adds one
-    strategy; ``steps[i]`` is chain[i+1] minus chain[i], ``total`` the last minus the first."""
+    strategy; ``steps[i]`` is chain[i+1] minus chain[i], ``total`` the last minus the first;
+    ``money_steps`` and ``money_total`` the same in money (empty for results without costs)."""
 
     label: str  # the swept values and seed the chain was run at
     chain: list[Job]
     steps: list[dict[str, Effect]]
     total: dict[str, Effect]
+    money_steps: list[dict[str, Effect]] = field(default_factory=list)
+    money_total: dict[str, Effect] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,7 @@ def pair_jobs(coll: Collection, baseline: frozenset[str]) -> list[Comparison]:
                 _effects(job, base) if base else {},
                 other_base,
                 _effects(job, other_base, independent=True) if other_base else {},
+                money_effects(job, base) if base else {},
             )
         )
     return out
@@ -169,6 +175,16 @@ def chain_waterfalls(coll: Collection, baseline: frozenset[str]) -> list[Waterfa
         if not sets:
             continue
         chain = [by_set[s] for s in sets]
-        steps = [_effects(chain[i + 1], chain[i]) for i in range(len(chain) - 1)]
-        out.append(Waterfall(_label(coll, chain[0]), chain, steps, _effects(chain[-1], chain[0])))
+        pairs = [(chain[i + 1], chain[i]) for i in range(len(chain) - 1)]
+        money = [money_effects(a, b) for a, b in pairs]
+        out.append(
+            Waterfall(
+                _label(coll, chain[0]),
+                chain,
+                [_effects(a, b) for a, b in pairs],
+                _effects(chain[-1], chain[0]),
+                money if all(money) else [],
+                money_effects(chain[-1], chain[0]) if all(money) else {},
+            )
+        )
     return out

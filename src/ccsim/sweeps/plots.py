@@ -16,6 +16,7 @@ import numpy as np  # noqa: E402
 
 from ccsim.reports.files import atomic_write_bytes  # noqa: E402
 from ccsim.sweeps.collect import Collection, Job  # noqa: E402
+from ccsim.sweeps.costs import currencies  # noqa: E402
 from ccsim.sweeps.pairing import (  # noqa: E402
     EFFECT_METRICS,
     RATE_METRICS,
@@ -96,6 +97,61 @@ def _waterfall(report: ComparisonReport, path: Path) -> Path:
                 fontsize=9,
             )
     fig.suptitle("Waterfall: paired effect of each added strategy (95% CI)")
+    return _save(fig, path)
+
+
+def _money_waterfall(report: ComparisonReport, path: Path) -> Path:
+    """Per chain: the net cost of each added strategy, stacked from the baseline's cost, with
+    the total; beside it what each step's levers cost and what they save (95% CIs)."""
+    ws = [w for w in report.waterfalls if w.money_steps]
+    fig, axes = plt.subplots(
+        len(ws), 2, figsize=(12, 4.4 * len(ws) + 0.6), squeeze=False, constrained_layout=True
+    )
+    for row, w in enumerate(ws):
+        cur = currencies(w.chain)
+        labels = [f"+ {added_strategy(w.chain[i + 1], w.chain[i])}" for i in range(len(w.steps))]
+        ax = axes[row, 0]
+        cum = 0.0
+        for i, step in enumerate(w.money_steps):
+            e = step["cost_total"]
+            colour = "tab:green" if e.mean <= 0 else "tab:red"
+            ax.bar(i, e.mean, bottom=cum, color=colour, alpha=0.8, edgecolor="0.3")
+            if not math.isnan(e.half_width):
+                ax.errorbar(i, cum + e.mean, yerr=e.half_width, color="k", capsize=4)
+            if i:
+                ax.plot([i - 1.4, i + 0.4], [cum, cum], color="0.4", lw=0.8, ls=":")
+            cum += e.mean
+        t = w.money_total["cost_total"]
+        x = len(w.money_steps)
+        ax.bar(x, t.mean, color="tab:blue", alpha=0.8, edgecolor="0.3")
+        if not math.isnan(t.half_width):
+            ax.errorbar(x, t.mean, yerr=t.half_width, color="k", capsize=4)
+        ax.axhline(0, color="0.3", lw=0.8)
+        ax.set_xticks(range(x + 1), [*labels, "total"], rotation=35, ha="right")
+        ax.set_ylabel(f"change in cost ({cur})")
+        level = _nan(w.chain[0].totals.get("cost_total", {}).get("mean"))
+        ax.set_title(
+            f"net cost: {w.chain[0].variant} {level:,.0f} {cur}"
+            + (f"\n{w.label}" if w.label else ""),
+            fontsize=9,
+        )
+        ax = axes[row, 1]
+        items = [*w.money_steps, w.money_total]
+        pos = np.arange(len(items))
+        for offset, key, colour, name in (
+            (-0.2, "lever_cost", "tab:red", "lever cost"),
+            (0.2, "saving", "tab:green", "saving (penalties)"),
+        ):
+            mean = np.array([it[key].mean for it in items])
+            half = np.nan_to_num(np.array([it[key].half_width for it in items]))
+            ax.bar(pos + offset, mean, width=0.4, color=colour, alpha=0.8, label=name)
+            ax.errorbar(pos + offset, mean, yerr=half, fmt="none", color="k", capsize=3)
+        ax.axhline(0, color="0.3", lw=0.8)
+        ax.set_xticks(pos, [*labels, "total"], rotation=35, ha="right")
+        ax.set_ylabel(cur)
+        ax.set_title("what the levers cost, what they save", fontsize=9)
+        ax.legend(fontsize=8)
+    fig.suptitle("Waterfall in money: paired effect of each added strategy on cost (95% CI)")
     return _save(fig, path)
 
 
@@ -298,6 +354,8 @@ def write_comparison_plots(report: ComparisonReport, out_dir: Path) -> list[Path
     paths = []
     if report.waterfalls:
         paths.append(_waterfall(report, out_dir / "waterfall.png"))
+    if any(w.money_steps for w in report.waterfalls):
+        paths.append(_money_waterfall(report, out_dir / "waterfall_cost.png"))
     if any(
         c.baseline is not None and _one_more(c.job, report.baseline) for c in report.comparisons
     ):

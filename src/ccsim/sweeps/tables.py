@@ -1,5 +1,6 @@
 """The comparison's CSV tables: ``effects.csv`` (each strategy job's paired and independent
-effects) and ``waterfall.csv`` (the steps of each waterfall), as column names and rows."""
+effects, then its money effects) and ``waterfall.csv`` (the steps of each waterfall, in
+agent-hours and contacts, then in money), as column names and rows."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ __all__ = ["EFFECT_COLUMNS", "WATERFALL_COLUMNS", "effect_rows", "waterfall_rows
 
 
 def effect_rows(report: ComparisonReport) -> list[list]:
-    """Rows of ``effects.csv`` (:data:`EFFECT_COLUMNS`): one per strategy job and metric."""
+    """Rows of ``effects.csv`` (:data:`EFFECT_COLUMNS`): one per strategy job and metric, the
+    money effects (paired only, :mod:`ccsim.sweeps.costs`) after the others."""
     rows = []
+    nan = float("nan")
     for c in report.comparisons:
-        for m in EFFECT_METRICS:
-            e = c.effects.get(m)
-            i = c.independent.get(m)
-            nan = float("nan")
+        metrics = [(m, c.effects.get(m), c.independent.get(m)) for m in EFFECT_METRICS]
+        metrics += [(m, e, None) for m, e in c.money.items()]
+        for m, e, i in metrics:
             rows.append(
                 [
                     c.job.name,
@@ -30,7 +32,7 @@ def effect_rows(report: ComparisonReport) -> list[list]:
                     e.independent_half_width if e else nan,
                     e.ratio if e else nan,
                     e.n if e else 0,
-                    c.other_baseline.name if c.other_baseline else "",
+                    c.other_baseline.name if c.other_baseline and i else "",
                     i.mean if i else nan,
                     i.ci_low if i else nan,
                     i.ci_high if i else nan,
@@ -67,10 +69,10 @@ def waterfall_rows(report: ComparisonReport) -> list[list]:
             (f"+ {added_strategy(w.chain[i + 1], w.chain[i])}", s) for i, s in enumerate(w.steps)
         ]
         items.append(("total", w.total))
-        for step, (label, effects) in enumerate(items):
+        money = [*w.money_steps, w.money_total] if w.money_steps else [{} for _ in items]
+        for step, ((label, effects), in_money) in enumerate(zip(items, money, strict=True)):
             job = w.chain[step + 1] if label != "total" else w.chain[-1]
-            for m in EFFECT_METRICS:
-                e = effects[m]
+            for m, e in [*((m, effects[m]) for m in EFFECT_METRICS), *in_money.items()]:
                 rows.append(
                     [
                         w.label,
