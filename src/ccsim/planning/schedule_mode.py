@@ -4,7 +4,8 @@ Erlang A/C), the cheapest roster of the allowed shift types covering it
 roster: does it meet the targets on customers neither the search nor its check has seen?
 
 Output folder: ``schedule.md``, ``schedule.csv`` (per pool and interval: required, covered,
-short), ``roster.csv`` (reads back as ``centre.roster_csv``), ``schedule.json``; the staffing
+short), ``schedule.png``, ``roster.csv`` (reads back as ``centre.roster_csv``),
+``schedule.json``; the staffing
 search's own folder in ``staffing/`` (simulated requirement) and the full run report of the
 scheduled roster in ``verification/``.
 """
@@ -12,22 +13,33 @@ scheduled roster in ``verification/``.
 from __future__ import annotations
 
 import copy
+import io
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+import matplotlib
 
-from ccsim.model.schedule import ScheduleSpec
-from ccsim.planning.check import ChannelCheck, check_plan
-from ccsim.planning.job import PlanningJob
-from ccsim.planning.scheduling import ScheduleResult, schedule_shifts
-from ccsim.planning.staff import plan_staffing
-from ccsim.planning.staff_report import when, write_staffing_outputs
-from ccsim.planning.start import erlang_start, scheduled_for
-from ccsim.reports.files import atomic_write_text, write_csv, write_json
-from ccsim.runs.job import code_digest, config_digest, run_job, validate_config
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from ccsim.model.schedule import ScheduleSpec  # noqa: E402
+from ccsim.planning.check import ChannelCheck, check_plan  # noqa: E402
+from ccsim.planning.job import PlanningJob  # noqa: E402
+from ccsim.planning.scheduling import ScheduleResult, schedule_shifts  # noqa: E402
+from ccsim.planning.staff import plan_staffing  # noqa: E402
+from ccsim.planning.staff_report import when, write_staffing_outputs  # noqa: E402
+from ccsim.planning.start import erlang_start, scheduled_for  # noqa: E402
+from ccsim.reports.files import (  # noqa: E402
+    atomic_write_bytes,
+    atomic_write_text,
+    write_csv,
+    write_json,
+)
+from ccsim.runs.job import code_digest, config_digest, run_job, validate_config  # noqa: E402
 
 __all__ = ["ScheduleOutcome", "roster_config", "run_schedule_mode"]
 
@@ -134,6 +146,28 @@ def _report(
     return "\n".join(lines)
 
 
+def _plot(result: ScheduleResult, centre_name: str, path: Path, start: datetime) -> None:
+    """Per pool: the requirement and the roster's coverage, shortfall shaded."""
+    n_p = len(result.pools)
+    fig, axes = plt.subplots(n_p, 1, figsize=(11, 2.4 * n_p + 0.6), sharex=True, squeeze=False)
+    for ax, name in zip(axes[:, 0], result.pools, strict=True):
+        req, cov = result.required[name], result.coverage[name]
+        x = np.arange(req.size + 1) * result.interval_s / 3600.0
+        ax.stairs(req, x, label="required", color="tab:red", lw=1.4)
+        ax.stairs(cov, x, label="roster (scheduled)", color="tab:blue", lw=1.0)
+        ax.stairs(np.maximum(req - cov, 0.0), x, fill=True, color="tab:red", alpha=0.3)
+        ax.set_ylabel(f"{name}\nagents")
+        ax.grid(alpha=0.3)
+    axes[0, 0].legend(loc="upper right", fontsize=8, ncol=2)
+    axes[-1, 0].set_xlabel(f"hours since {start:%a %Y-%m-%d %H:%M}")
+    fig.suptitle(f"{centre_name}: the cheapest roster against the requirement")
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=90, metadata={"Software": None})
+    plt.close(fig)
+    atomic_write_bytes(path, buf.getvalue())
+
+
 def run_schedule_mode(pj: PlanningJob, out_dir: Path) -> ScheduleOutcome:
     """Requirement, schedule, roster file, verification (module docstring)."""
     out_dir = Path(out_dir)
@@ -157,6 +191,8 @@ def run_schedule_mode(pj: PlanningJob, out_dir: Path) -> ScheduleOutcome:
     log.info("schedule: %s", result.describe())
     roster = out_dir / "roster.csv"
     result.write_roster_csv(roster)
+    if settings.plots:
+        _plot(result, centre.name, out_dir / "schedule.png", job.start)
     rows = []
     for name in result.pools:
         for k in range(centre.n_intervals):
