@@ -8,7 +8,6 @@ one line naming the key, the value and what is allowed (exit status 2), never a 
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
 import sys
 from pathlib import Path
@@ -20,32 +19,8 @@ from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from ccsim.config import schema
-from ccsim.config.schema import (
-    BehaviourConf,
-    CallbacksConf,
-    CCSimConf,
-    CentreConf,
-    ChannelConf,
-    ChatbotConf,
-    ContextConf,
-    CostsConf,
-    CrossTrainingConf,
-    DistributionConf,
-    FcrConf,
-    IntentConf,
-    OutreachConf,
-    PlanningConf,
-    PoolConf,
-    RunConf,
-    ScenarioConf,
-    ScheduleConf,
-    StaffingConf,
-    StaffSearchConf,
-    StrategyConf,
-    TargetsConf,
-    WorkloadShiftingConf,
-    register_configs,
-)
+from ccsim.config.overrides import force_new_names, schema_node
+from ccsim.config.schema import register_configs
 from ccsim.errors import ConfigError, InputFileError
 from ccsim.planning.job import validate_planning
 from ccsim.planning.modes import run_mode
@@ -56,54 +31,6 @@ __all__ = ["main"]
 CONFIG_MODULE = "ccsim.conf"
 CONFIG_SEARCH_PATH = "pkg://ccsim.conf"
 CONFIG_GROUPS = ("scenario", "strategy")
-# Schema fields that are themselves schema nodes (annotations are strings under
-# ``from __future__ import annotations``, so the mapping is spelt out).
-_FIELD_TYPES: dict[str, Any] = {
-    "handle_time": DistributionConf,
-    "patience": DistributionConf,
-    "retry_delay": DistributionConf,
-    "repeat_delay": DistributionConf,
-    "scenario": ScenarioConf,
-    "centre": CentreConf,
-    "behaviour": BehaviourConf,
-    "run": RunConf,
-    "strategy": StrategyConf,
-    "chatbot": ChatbotConf,
-    "outreach": OutreachConf,
-    "context": ContextConf,
-    "fcr": FcrConf,
-    "callbacks": CallbacksConf,
-    "workload_shifting": WorkloadShiftingConf,
-    "staffing": StaffingConf,
-    "cross_training": CrossTrainingConf,
-    "session_time": DistributionConf,
-    "reply_delay": DistributionConf,
-    "call_handle_time": DistributionConf,
-    "costs": CostsConf,
-    "planning": PlanningConf,
-    "targets": TargetsConf,
-    "search": StaffSearchConf,
-    "schedule": ScheduleConf,
-}
-_DICT_OF: dict[str, Any] = {"channels": ChannelConf, "intents": IntentConf, "pools": PoolConf}
-_FREE_DICTS = (
-    "share",
-    "skills",
-    "secondary",
-    "retry_prob",
-    "retry_switch",
-    "repeat_switch",
-    "containment",
-    "switch",
-    "improvement",
-    "add_agents",
-    "shifts",
-    "agent_hour",
-    "notice",
-    "strategy_fixed_per_week",
-    "max_abandon_rate",
-    "levers",
-)
 register_configs()
 
 
@@ -126,33 +53,6 @@ def _one_line(exc: BaseException) -> str:
     return "; ".join(dict.fromkeys(keep))
 
 
-def _schema_node(path: list[str]) -> None:
-    """Raise KeyError (with the allowed keys) when a dotted path is not in the schema."""
-    node: Any = CCSimConf
-    i = 0
-    while i < len(path):
-        part = path[i]
-        names = {f.name for f in dataclasses.fields(node)}
-        if part not in names:
-            close = difflib.get_close_matches(part, sorted(names), n=1)
-            prefix = ".".join(path[:i] + [""])
-            hint = f" (did you mean {prefix}{close[0]}?)" if close else ""
-            allowed = ", ".join(prefix + n for n in sorted(names))
-            raise KeyError(f"unknown key{hint}; allowed: {allowed}")
-        if part in _FREE_DICTS:
-            return  # names chosen by the user (channels, intents) below this key
-        if part in _DICT_OF:
-            node = _DICT_OF[part]
-            i += 2  # skip the user's name for the channel, intent or pool
-            continue
-        node = _FIELD_TYPES.get(part)
-        if node is None:
-            if i < len(path) - 1:
-                raise KeyError(f"{'.'.join(path[: i + 1])} has no sub-keys")
-            return
-        i += 1
-
-
 def _check_override_keys(overrides: list[str]) -> None:
     """Misspelt keys get ccsim's one-line message (with a suggestion), not Hydra's."""
     from hydra.core.override_parser.overrides_parser import OverridesParser
@@ -162,7 +62,7 @@ def _check_override_keys(overrides: list[str]) -> None:
         if ov.is_hydra_override() or key in CONFIG_GROUPS or ov.is_delete():
             continue
         try:
-            _schema_node(key.split("."))
+            schema_node(key.split("."))
         except KeyError as exc:
             raise ConfigError(key, ov.get_value_element_as_str(), str(exc.args[0])) from None
 
@@ -320,7 +220,7 @@ def precheck(argv: list[str]) -> None:
     if args.config_path:
         return  # the user's own config tree: each job validates its config as it starts
     config_name = args.config_name or "config"
-    overrides = list(args.overrides)
+    overrides = force_new_names(list(args.overrides), CONFIG_GROUPS)
     try:
         _check_override_keys(overrides)
     except ConfigError as exc:
@@ -384,6 +284,9 @@ def _hydra_main(cfg: DictConfig) -> None:
 def main() -> None:
     """Console entry point: validate, then hand over to Hydra (single run or ``-m`` sweep)."""
     precheck(sys.argv[1:])
+    # New names in the user's own mappings (prices per pool, targets per channel) need
+    # Hydra's ++; the precheck composed with it, so must Hydra.
+    sys.argv = [sys.argv[0], *force_new_names(sys.argv[1:], CONFIG_GROUPS)]
     _hydra_main()
 
 

@@ -17,6 +17,7 @@ from hydra.core.global_hydra import GlobalHydra
 from omegaconf import OmegaConf
 
 from ccsim.analysis.results import RunResult
+from ccsim.config.overrides import force_new_names
 from ccsim.config.schema import register_configs
 from ccsim.errors import ConfigError
 from ccsim.runs.job import run_job, validate_config
@@ -36,7 +37,8 @@ def compose_config(preset: str = "default_week", overrides: Sequence[str] = ()) 
         )
     try:
         with initialize_config_module(config_module="ccsim.conf", version_base="1.3"):
-            cfg = compose(config_name="config", overrides=[f"scenario={preset}", *overrides])
+            given = force_new_names(list(overrides), ("scenario", "strategy"))
+            cfg = compose(config_name="config", overrides=[f"scenario={preset}", *given])
     finally:
         GlobalHydra.instance().clear()
     raw = cast(dict[str, Any], OmegaConf.to_container(cfg, resolve=True))
