@@ -13,7 +13,6 @@ scheduled roster in ``verification/``.
 from __future__ import annotations
 
 import copy
-import io
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,8 +33,8 @@ from ccsim.planning.staff import plan_staffing  # noqa: E402
 from ccsim.planning.staff_report import when, write_staffing_outputs  # noqa: E402
 from ccsim.planning.start import erlang_start, scheduled_for  # noqa: E402
 from ccsim.reports.files import (  # noqa: E402
-    atomic_write_bytes,
     atomic_write_text,
+    save_png,
     write_csv,
     write_json,
 )
@@ -162,10 +161,7 @@ def _plot(result: ScheduleResult, centre_name: str, path: Path, start: datetime)
     axes[-1, 0].set_xlabel(f"hours since {start:%a %Y-%m-%d %H:%M}")
     fig.suptitle(f"{centre_name}: the cheapest roster against the requirement")
     fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=90, metadata={"Software": None})
-    plt.close(fig)
-    atomic_write_bytes(path, buf.getvalue())
+    save_png(fig, path)
 
 
 def run_schedule_mode(pj: PlanningJob, out_dir: Path) -> ScheduleOutcome:

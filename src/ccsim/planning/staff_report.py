@@ -3,7 +3,6 @@ roster, per pool and per channel, as CSV, JSON, Markdown and a plot (docs/planni
 
 from __future__ import annotations
 
-import io
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ import numpy as np  # noqa: E402
 
 from ccsim.model.centre import Centre  # noqa: E402
 from ccsim.planning.staff import StaffingPlan  # noqa: E402
-from ccsim.reports.files import atomic_write_bytes, atomic_write_text, write_csv, write_json  # noqa: E402
+from ccsim.reports.files import atomic_write_text, save_png, write_csv, write_json  # noqa: E402
 
 __all__ = ["write_staffing_outputs", "erlang_gap_h", "when"]
 
@@ -223,12 +222,7 @@ def _plot(plan: StaffingPlan, path: Path, start: datetime | None) -> Path:
     )
     fig.suptitle(f"{c.name}: simulated staffing requirement against the roster")
     fig.tight_layout()
-    buf = io.BytesIO()
-    # No timestamp or version in the metadata: the bytes depend only on the plan.
-    fig.savefig(buf, format="png", dpi=90, metadata={"Software": None})
-    plt.close(fig)
-    atomic_write_bytes(path, buf.getvalue())
-    return path
+    return save_png(fig, path)
 
 
 def write_staffing_outputs(

@@ -14,7 +14,14 @@ from typing import Any, Iterable, Sequence
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
-__all__ = ["atomic_write_text", "atomic_write_bytes", "write_json", "write_csv", "fmt"]
+__all__ = [
+    "atomic_write_text",
+    "atomic_write_bytes",
+    "write_json",
+    "write_csv",
+    "fmt",
+    "save_png",
+]
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -76,3 +83,15 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) 
     for row in rows:
         w.writerow([fmt(v) for v in row])
     atomic_write_text(path, buf.getvalue())
+
+
+def save_png(fig: Any, path: Path, dpi: int = 90) -> Path:
+    """A matplotlib figure as a PNG, atomically, then closed. No timestamp or version in the
+    metadata: the bytes depend only on what is drawn."""
+    import matplotlib.pyplot as plt  # only the figure writers need it
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    plt.close(fig)
+    atomic_write_bytes(path, buf.getvalue())
+    return Path(path)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import matplotlib
@@ -12,7 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from ccsim.analysis.results import RunResult  # noqa: E402
-from ccsim.reports.files import atomic_write_bytes  # noqa: E402
+from ccsim.reports.files import save_png  # noqa: E402
 
 __all__ = ["write_plots", "PLOT_FILES"]
 
@@ -20,12 +19,7 @@ PLOT_FILES = ("demand_delta.png", "service_level.png", "occupancy.png")
 
 
 def _save(fig: plt.Figure, path: Path) -> Path:
-    buf = io.BytesIO()
-    # No timestamp or version in the metadata: the bytes depend only on the results.
-    fig.savefig(buf, format="png", dpi=90, metadata={"Software": None})
-    plt.close(fig)
-    atomic_write_bytes(path, buf.getvalue())
-    return path
+    return save_png(fig, path)
 
 
 def _hours(result: RunResult, n: int) -> np.ndarray:

@@ -3,7 +3,6 @@ swept parameter with the Erlang formulas overlaid. Reads a :class:`ComparisonRep
 
 from __future__ import annotations
 
-import io
 import math
 import re
 from pathlib import Path
@@ -14,7 +13,7 @@ matplotlib.use("Agg")  # files only
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from ccsim.reports.files import atomic_write_bytes  # noqa: E402
+from ccsim.reports.files import save_png  # noqa: E402
 from ccsim.sweeps.collect import Collection, Job  # noqa: E402
 from ccsim.sweeps.costs import currencies  # noqa: E402
 from ccsim.sweeps.pairing import (  # noqa: E402
@@ -46,11 +45,7 @@ _TITLES = {
 
 
 def _save(fig: plt.Figure, path: Path) -> Path:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=90, metadata={"Software": None})  # no date, no version
-    plt.close(fig)
-    atomic_write_bytes(path, buf.getvalue())
-    return path
+    return save_png(fig, path)
 
 
 def _nan(x: object) -> float:
