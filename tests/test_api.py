@@ -52,3 +52,23 @@ def test_run_config_rejects_bad_input_before_running(tmp_path):
         ccsim.run_config("erlang_c", ["scenario.agents=-3"])
     with pytest.raises(ccsim.ConfigError, match="YAML file that exists"):
         ccsim.run_config(tmp_path / "missing.yaml")
+
+
+def test_plan_config_runs_a_planning_mode_and_run_config_refuses_one(tmp_path):
+    plan = ccsim.plan_config(
+        "small_centre",
+        [
+            "mode=staff",
+            "planning.search.replications=2",
+            "planning.search.check_replications=2",
+            "run.plots=false",
+        ],
+        out_dir=tmp_path,
+    )
+    assert plan is not None and plan.search.scheduled.shape[0] == 2
+    assert (tmp_path / "staffing.md").is_file()
+    with pytest.raises(ccsim.ConfigError) as err:
+        ccsim.run_config("small_centre", ["mode=staff"])
+    assert err.value.key == "mode"
+    with pytest.raises(ccsim.ConfigError):
+        ccsim.plan_config("small_centre", out_dir=tmp_path)

@@ -4,7 +4,8 @@ The documented Python API, importable from ``ccsim`` directly (submodules load o
 so ``import ccsim`` stays light):
 
 - run a configuration as the command line does: :func:`run_config` (a preset name, a YAML
-  file or a dict, with ``key=value`` overrides), :func:`compose_config`;
+  file or a dict, with ``key=value`` overrides), :func:`compose_config`; a planning mode
+  (staff, schedule, plan): :func:`plan_config`;
 - build typed objects from config and run them: :func:`validate_config`,
   :func:`scenario_from_config`, :func:`centre_from_config`, :class:`RunSettings`, :func:`run`,
   :func:`run_scenario`, :func:`run_replication`; one replication's engine: :func:`simulate`,
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     from ccsim.model.records import ContactKind, ContactRecords, Outcome
     from ccsim.model.scenario import Scenario
     from ccsim.model.settings import RunSettings
+    from ccsim.planning.modes import plan_config
     from ccsim.runs.job import validate_config
     from ccsim.runs.presets import compose_config, run_config
     from ccsim.runs.replications import run, run_replication, run_scenario
@@ -50,6 +52,7 @@ if TYPE_CHECKING:
 # Public name -> the module that defines it.
 _EXPORTS = {
     "run_config": "ccsim.runs.presets",
+    "plan_config": "ccsim.planning.modes",
     "compose_config": "ccsim.runs.presets",
     "validate_config": "ccsim.runs.job",
     "scenario_from_config": "ccsim.config.scenario",
@@ -85,6 +88,7 @@ _EXPORTS = {
 __all__ = [
     "__version__",
     "run_config",
+    "plan_config",
     "compose_config",
     "validate_config",
     "scenario_from_config",

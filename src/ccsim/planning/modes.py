@@ -6,21 +6,24 @@ writes its own output folder (docs/planning.md)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from ccsim.analysis.demand_delta import required_on_phone
+from ccsim.errors import ConfigError
 from ccsim.planning.cheapest import PlanSearch, Variant, label, search_cheapest
 from ccsim.planning.check import search_constant
 from ccsim.planning.job import PlanningJob, validate_planning
 from ccsim.planning.plan_report import write_plan_outputs
-from ccsim.planning.schedule_mode import run_schedule_mode
+from ccsim.planning.schedule_mode import ScheduleOutcome, run_schedule_mode
 from ccsim.planning.staff import StaffingPlan, plan_staffing
 from ccsim.planning.staff_report import write_staffing_outputs
 from ccsim.reports.files import atomic_write_text, write_json
 from ccsim.runs.job import code_digest, config_digest
+from ccsim.runs.presets import as_config
 
-__all__ = ["run_mode", "run_staff", "run_plan", "validate_planning"]
+__all__ = ["plan_config", "run_mode", "run_staff", "run_plan", "validate_planning"]
 
 log = logging.getLogger("ccsim")
 
@@ -168,6 +171,27 @@ def run_plan(pj: PlanningJob, out_dir: Path) -> PlanSearch:
         )
     log.info("outputs in %s (plan.md, plans.csv, plan.json)", out_dir)
     return ps
+
+
+def plan_config(
+    config: Mapping[str, Any] | str | Path,
+    overrides: Sequence[str] = (),
+    *,
+    out_dir: str | Path,
+) -> StaffingPlan | ScheduleOutcome | PlanSearch | None:
+    """Run a planning mode from Python as the command does: ``config`` is a preset name, a
+    YAML file or a dict whose ``mode`` is staff, schedule or plan (or give it in ``overrides``,
+    e.g. ``["mode=staff"]``); the folder is written to ``out_dir`` (a rerun resumes there).
+    Returns the plan (None for a single queue's staffing, whose answer is in the folder).
+
+        >>> ccsim.plan_config("small_centre", ["mode=staff"], out_dir="staffing")  # doctest: +SKIP
+    """
+    raw = as_config(config, overrides)
+    if raw.get("mode", "run") == "run":
+        raise ConfigError(
+            "mode", "run", "plan_config runs a planning mode: staff, schedule or plan"
+        )
+    return run_mode(raw, Path(out_dir))
 
 
 def run_mode(cfg: Any, out_dir: Path) -> Any:

@@ -23,7 +23,7 @@ from ccsim.errors import ConfigError
 from ccsim.runs.job import run_job, validate_config
 from ccsim.runs.replications import run
 
-__all__ = ["compose_config", "run_config"]
+__all__ = ["compose_config", "run_config", "as_config"]
 
 
 def compose_config(preset: str = "default_week", overrides: Sequence[str] = ()) -> dict[str, Any]:
@@ -46,7 +46,8 @@ def compose_config(preset: str = "default_week", overrides: Sequence[str] = ()) 
     return raw
 
 
-def _as_config(config: Mapping[str, Any] | str | Path, overrides: Sequence[str]) -> dict[str, Any]:
+def as_config(config: Mapping[str, Any] | str | Path, overrides: Sequence[str]) -> dict[str, Any]:
+    """A preset name, a YAML file or a dict, with ``key=value`` overrides, as a plain dict."""
     if isinstance(config, Mapping):
         raw = dict(config)
     elif isinstance(config, Path) or str(config).endswith((".yaml", ".yml")):
@@ -84,7 +85,15 @@ def run_config(
     Bad input raises :class:`ccsim.ConfigError` or :class:`ccsim.InputFileError` before
     anything runs.
     """
-    raw = _as_config(config, overrides)
+    raw = as_config(config, overrides)
+    mode = raw.get("mode", "run")
+    if mode != "run":
+        raise ConfigError(
+            "mode",
+            mode,
+            "run_config runs the simulation (mode run); for staff, schedule and "
+            "plan use ccsim.plan_config",
+        )
     # Relative file names in a YAML file (forecasts, rosters) are relative to that file.
     base_dir = None
     if not isinstance(config, Mapping) and Path(config).is_file():
