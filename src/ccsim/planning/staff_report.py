@@ -129,7 +129,31 @@ def _summary(plan: StaffingPlan, extra: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _report_md(plan: StaffingPlan, confidence: float) -> str:
+def _largest_changes(plan: StaffingPlan, start: datetime | None, n: int = 10) -> list[str]:
+    """The intervals where the plan and the roster differ most, in heads."""
+    s, c = plan.search, plan.search.centre
+    roster = np.stack([p.agents_scheduled for p in c.pools])
+    change = s.scheduled - roster
+    order = np.argsort(-np.abs(change), axis=None, kind="stable")[:n]
+    lines = [
+        "## Where the roster differs most (scheduled heads)",
+        "",
+        "| pool | day | time | roster | plan | change |",
+        "| --- | --- | --- | ---: | ---: | ---: |",
+    ]
+    for flat in order:
+        p, k = divmod(int(flat), c.n_intervals)
+        if change[p, k] == 0:
+            break
+        day, hhmm = when(c, start, k)
+        lines.append(
+            f"| {c.pools[p].name} | {day} | {hhmm} | {roster[p, k]:g} | {s.scheduled[p, k]:g} | "
+            f"{change[p, k]:+g} |"
+        )
+    return lines
+
+
+def _report_md(plan: StaffingPlan, confidence: float, start: datetime | None) -> str:
     s, c = plan.search, plan.search.centre
     dt_h = c.interval_s / 3600.0
     roster_h = sum(float(p.agents_scheduled.sum()) for p in c.pools) * dt_h
@@ -161,6 +185,7 @@ def _report_md(plan: StaffingPlan, confidence: float) -> str:
             f"{float(s.start[p].sum() * dt_h):,.1f} | {float(s.on_phone[p].sum() * dt_h):,.1f} | "
             f"{int(s.scheduled[p].max())} |"
         )
+    lines += ["", *_largest_changes(plan, start)]
     gap_c, gap_a = erlang_gap_h(plan, "c"), erlang_gap_h(plan, "a")
     lines += [
         "",
@@ -271,7 +296,7 @@ def write_staffing_outputs(
     files.append(out_dir / "staffing.json")
     write_json(files[-1], _summary(plan, extra or {}))
     files.append(out_dir / "staffing.md")
-    atomic_write_text(files[-1], _report_md(plan, confidence))
+    atomic_write_text(files[-1], _report_md(plan, confidence, start))
     if plots:
         files.append(_plot(plan, out_dir / "staffing.png", start))
     return files
