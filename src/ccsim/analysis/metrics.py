@@ -35,6 +35,11 @@ from ccsim.analysis.demand_delta import (
     required_agents,
     work_h,
 )
+from ccsim.analysis.queue_stats import (
+    QUEUE_INTERVAL_COLUMNS,
+    number_in_queue_and_system,
+    overlap_s,
+)
 from ccsim.model.centre import ASYNC, Centre
 from ccsim.model.records import ContactRecords
 
@@ -79,6 +84,7 @@ INTERVAL_COLUMNS = (
     "required_agents_erlang_c",
     "required_agents_erlang_a",
     "staffing_delta",
+    *QUEUE_INTERVAL_COLUMNS,
 )
 
 TOTAL_KEYS = (
@@ -129,43 +135,27 @@ def busy_time_s(
     mask: np.ndarray | None = None,
     weight: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Agent-seconds spent handling contacts between consecutive ``edges_s``.
-
-    Each contact adds its weight times its overlap with each interval: the part of its first
-    and last interval it covers, and the whole width of the intervals in between (a running
-    count of open contacts over interval indices, per weight). Only non-negative terms are
-    added, so an interval nobody worked in is exactly 0 (differences of whole-horizon
-    cumulative sums left float noise such as -2e-13 in empty night intervals). ``weight`` is
-    1/concurrency: a chat agent with k chats open is busy once, not k times.
-    """
+    """Agent-seconds spent handling contacts between consecutive ``edges_s``: each answered
+    contact's weight times its overlap with each interval (:func:`overlap_s`). ``weight`` is
+    1/concurrency: a chat agent with k chats open is busy once, not k times."""
     started = ~np.isnan(records.answer_s)
     if mask is not None:
         started &= mask
-    n = len(edges_s) - 1
-    lo, hi = edges_s[0], edges_s[-1]
-    start = np.clip(records.answer_s[started], lo, hi)
     end = records.end_s[started]
-    end = np.clip(np.where(np.isnan(end), records.horizon_s, end), lo, hi)
-    w = np.ones(start.size) if weight is None else weight[started]
-    keep = end > start
-    start, end, w = start[keep], end[keep], w[keep]
-    ks = np.minimum(np.searchsorted(edges_s, start, side="right") - 1, n - 1)
-    ke = np.minimum(np.searchsorted(edges_s, end, side="right") - 1, n - 1)
-    one = ks == ke
-    busy = np.zeros(n)
-    busy += np.bincount(ks[one], weights=w[one] * (end[one] - start[one]), minlength=n)
-    ks, ke, w, s0, e0 = ks[~one], ke[~one], w[~one], start[~one], end[~one]
-    busy += np.bincount(ks, weights=w * (edges_s[ks + 1] - s0), minlength=n)
-    busy += np.bincount(ke, weights=w * (e0 - edges_s[ke]), minlength=n)
-    # Whole intervals ks+1 .. ke-1: the contacts open across each, counted in integers per
-    # weight (1/concurrency takes a few values), so a running count that returns to zero is 0.
-    across = np.zeros(n)
-    for wv in np.unique(w):
-        mine = w == wv
-        opened = np.bincount(ks[mine] + 1, minlength=n + 1) - np.bincount(ke[mine], minlength=n + 1)
-        across += wv * np.cumsum(opened[:n])
-    busy += across * np.diff(edges_s)
-    return busy
+    end = np.where(np.isnan(end), records.horizon_s, end)
+    w = None if weight is None else weight[started]
+    return overlap_s(records.answer_s[started], end, edges_s, w)
+
+
+def _numbers_in_queue(
+    records: ContactRecords, edges: np.ndarray, n_c: int
+) -> dict[str, np.ndarray]:
+    """Time-average numbers in queue and in system per channel x interval (channel-major)."""
+    per = [number_in_queue_and_system(records, edges, records.channel == c) for c in range(n_c)]
+    return {
+        "mean_in_queue": np.concatenate([q for q, _ in per]),
+        "mean_in_system": np.concatenate([s for _, s in per]),
+    }
 
 
 def interval_metrics(
@@ -262,6 +252,7 @@ def interval_metrics(
         "required_agents_erlang_c": plan.required_erlang_c.ravel(),
         "required_agents_erlang_a": plan.required_erlang_a.ravel(),
         "staffing_delta": plan.staffing_delta.ravel(),
+        **_numbers_in_queue(records, edges, n_c),
     }
     assert tuple(cols) == INTERVAL_COLUMNS
     return cols

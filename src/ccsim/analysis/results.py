@@ -19,6 +19,7 @@ from ccsim.analysis.metrics import (
     POOL_COLUMNS,
     TOTAL_KEYS,
 )
+from ccsim.analysis.queue_stats import QUEUE_KEYS
 from ccsim.analysis.statistics import Estimate
 from ccsim.model.centre import Centre
 from ccsim.model.scenario import Scenario
@@ -26,8 +27,9 @@ from ccsim.model.settings import RunSettings
 
 __all__ = ["ReplicationResult", "RunResult", "RESULT_TOTAL_KEYS"]
 
-# The keys of every replication's totals (centre and per channel): the metrics, then the costs.
-RESULT_TOTAL_KEYS = (*TOTAL_KEYS, *COST_KEYS)
+# The keys of every replication's totals (centre and per channel): the metrics, the queue
+# statistics, then the costs.
+RESULT_TOTAL_KEYS = (*TOTAL_KEYS, *QUEUE_KEYS, *COST_KEYS)
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +45,8 @@ class ReplicationResult:
     n_contacts: int
     record_bytes: int
     pool_totals: list[dict[str, float]] = field(default_factory=list)  # one per pool: costs
+    # Time-average P(N = n), n = 0, 1, ... (single-channel, single-pool runs; else empty).
+    state_probabilities: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from joblib import Parallel, delayed
 
 from ccsim.analysis.contact_flags import ContactFlags
 from ccsim.analysis.metrics import busy_time_s
@@ -20,8 +19,14 @@ from ccsim.engine.arrivals import sample_customers
 from ccsim.engine.rng import RandomStreams
 from ccsim.engine.simulation import simulate
 from ccsim.model.centre import Centre
+from ccsim.runs.replications import COLD_START_S, map_in_order
 
 __all__ = ["Counts", "replication_counts", "evaluate"]
+
+# A search runs dozens of rounds (the default week's: 40, 64 rounds' worth): the workers start
+# once for all of them, so a round is charged a share of their start when it decides whether
+# to go parallel, and only a search whose rounds take a few milliseconds stays serial.
+ROUND_START_S = COLD_START_S / 32
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,10 @@ def replication_counts(centre: Centre, seed: int, replication: int) -> tuple[np.
     )
 
 
+def _counts(centre: Centre, run: tuple[int, int]) -> tuple[np.ndarray, ...]:
+    return replication_counts(centre, *run)
+
+
 def evaluate(
     centre: Centre, seed: int | Sequence[int], replications: int, n_jobs: int = 1
 ) -> Counts:
@@ -83,8 +92,6 @@ def evaluate(
     runs = [(s, r) for s in seeds for r in range(replications)]
     if n_jobs == 1 or len(runs) == 1:
         parts = [replication_counts(centre, s, r) for s, r in runs]
-    else:
-        parts = list(
-            Parallel(n_jobs=n_jobs)(delayed(replication_counts)(centre, s, r) for s, r in runs)
-        )
+    else:  # in contiguous chunks, one pickled centre each (ccsim.runs.replications)
+        parts = map_in_order(_counts, centre, runs, n_jobs, start_s=ROUND_START_S)
     return Counts(*(np.stack([p[i] for p in parts]) for i in range(6)))

@@ -13,7 +13,7 @@ import numpy as np
 
 from ccsim.analysis.metrics import INTERVAL_COLUMNS, POOL_COLUMNS
 from ccsim.analysis.results import RESULT_TOTAL_KEYS, RunResult
-from ccsim.analysis.statistics import Estimate
+from ccsim.analysis.statistics import Estimate, ratio_estimate
 from ccsim.reports.costs import cost_lines
 from ccsim.reports.files import atomic_write_text, write_csv, write_json
 from ccsim.version import __version__
@@ -35,6 +35,44 @@ def _when(result: RunResult, start_min: float) -> tuple[str, str]:
 
 def _est(e: Estimate) -> dict[str, float]:
     return {"mean": e.mean, "ci95_low": e.ci_low, "ci95_high": e.ci_high, "std": e.std, "n": e.n}
+
+
+# Ratio of totals over replications (numerator, denominator), beside the mean of the
+# per-replication ratios in "totals" (analysis.statistics.ratio_estimate says when each is right).
+_RATIOS = {
+    "sl_answered_within_t": ("answered_within_target", "decided"),
+    "abandon_rate": ("abandoned", "to_agents"),
+    "occupancy": ("busy_agent_h", "staffed_agent_h"),
+}
+
+
+def _ratios_of_totals(result: RunResult) -> dict[str, Any]:
+    def of(totals: list[dict[str, float]]) -> dict[str, Any]:
+        return {
+            k: _est(ratio_estimate([t[num] for t in totals], [t[den] for t in totals]))
+            for k, (num, den) in _RATIOS.items()
+        }
+
+    reps = result.replications
+    return {
+        "all": of([r.totals for r in reps]),
+        **{
+            ch.name: of([r.channel_totals[c] for r in reps])
+            for c, ch in enumerate(result.centre.channels)
+        },
+    }
+
+
+def _state_probabilities(result: RunResult) -> list[float] | None:
+    """Mean over replications of the time-average P(N = n) (single queues only)."""
+    probs = [r.state_probabilities for r in result.replications if r.state_probabilities]
+    if not probs:
+        return None
+    width = max(len(p) for p in probs)
+    table = np.zeros((len(probs), width))
+    for i, p in enumerate(probs):
+        table[i, : len(p)] = p
+    return [float(x) for x in table.mean(axis=0)]
 
 
 def _summary(result: RunResult, config: dict[str, Any], digest: str, code: str) -> dict[str, Any]:
@@ -85,6 +123,8 @@ def _summary(result: RunResult, config: dict[str, Any], digest: str, code: str) 
             p.name: {k: _est(e) for k, e in pe.items()}
             for p, pe in zip(c.pools, result.pool_estimates, strict=True)
         },
+        "ratio_of_totals": _ratios_of_totals(result),
+        "state_probabilities": _state_probabilities(result),
         "reference": result.reference,
         "contacts_simulated": n,
         "record_bytes_per_contact": (
@@ -121,11 +161,25 @@ _TOTAL_ROWS = (
     ("blocked", "blocked", 0, False),
     ("sl_answered_within_t", "service level (answered within T / offered)", 0, True),
     ("sl_wait_le_t", "P(time in queue <= T), abandoners included", 0, True),
+    (
+        "sl_virtual_wait_le_t",
+        "P(virtual wait <= T): the wait of an infinitely patient caller",
+        0,
+        True,
+    ),
+    ("virtual_wait_s", "mean virtual wait (s)", 1, False),
     ("abandon_rate", "abandonment rate", 0, True),
     ("p_wait", "P(wait > 0)", 0, True),
     ("asa_s", "ASA, answered contacts (s)", 1, False),
     ("mean_wait_s", "mean time in queue, answered + abandoned (s)", 1, False),
     ("p90_wait_s", "90th percentile time in queue (s)", 1, False),
+    ("sd_wait_s", "standard deviation of time in queue (s)", 1, False),
+    ("customer_wait_s", "time in queue per customer, over its retries (s)", 1, False),
+    ("abandoned_within_t", "abandoned within T", 0, False),
+    ("abandoned_after_t", "abandoned after T", 0, False),
+    ("mean_in_queue", "time-average number in queue", 2, False),
+    ("mean_in_system", "time-average number in system (queue + service)", 2, False),
+    ("mean_time_in_system_s", "mean time in system, handled contacts (s)", 1, False),
     ("occupancy", "occupancy", 0, True),
     ("prevented", "prevented by proactive notice", 0, False),
     ("contained", "contained by the chatbot", 0, False),
