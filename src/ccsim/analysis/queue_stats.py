@@ -10,13 +10,16 @@ of the run, like the other totals.
 
 **Virtual waiting time** ``V``: the wait an infinitely patient contact would have had, had it
 joined the queue when this one did. For a contact answered, ``V`` is its wait. For one that
-abandoned (or was still waiting at the end), under first-come-first-served a patient probe is
-answered exactly when the first *later* contact of its channel is answered, so ``V`` is that
-moment less its arrival; if no later contact was answered before the end, ``V`` is known only to
-exceed the time left (it counts as above the target when that time already does, else it is
-left out). Exact for one FCFS queue (the Erlang models); with priorities or several pools it is
-an estimate. A blocked contact (waiting room full) has no virtual wait and counts as a miss, as
-in the other service-level definitions.
+abandoned (or was still waiting at the end), under first-come-first-served a patient probe
+reaches the head of the queue when the last contact ahead of it has left (answered or
+abandoned), with every agent busy, and is answered at the next service end of its channel (or
+earlier, when a later contact is answered first: an agent starting a shift); ``V`` is that
+moment less its arrival. Contacts behind the probe do not change it, and those ahead are the
+same as in the run. If that moment is past the end, ``V`` is known only to exceed the time left
+(it counts as above the target when that time already does, else it is left out). Exact for
+one FCFS queue with constant staffing (the Erlang models); with priorities, several pools or
+agents leaving mid-queue it is an estimate. A blocked contact (waiting room full) has no
+virtual wait and counts as a miss, as in the other service-level definitions.
 """
 
 from __future__ import annotations
@@ -109,15 +112,26 @@ def virtual_wait_s(centre: Centre, records: ContactRecords, f: ContactFlags) -> 
     (censored), to be read with :func:`queue_totals`."""
     v = np.full(len(records), np.nan)
     answer = np.where(f.answered_live, records.answer_s, np.inf)
+    left = _left_queue_s(records)
     for c in range(len(centre.channels)):
         mine = np.flatnonzero(f.live & (records.channel == c) & ~f.blocked)
         if mine.size == 0:
             continue
         order = mine[np.argsort(records.queued_s[mine], kind="stable")]
+        t = records.queued_s[order]
         # The earliest answer among the contacts that joined after each one (ties: not before).
         later = np.minimum.accumulate(answer[order][::-1])[::-1]
         later = np.append(later[1:], np.inf)
-        wait = np.where(f.answered_live[order], f.wait[order], later - records.queued_s[order])
+        # When the last contact ahead left the queue: from then on the probe is at the head,
+        # with every agent busy (someone was waiting), until the next service ends.
+        ahead_left = np.maximum.accumulate(left[order])
+        head_s = np.maximum(t, np.concatenate([[-np.inf], ahead_left[:-1]]))
+        ends = np.sort(records.end_s[(records.channel == c) & f.handled])
+        k = np.searchsorted(ends, head_s, side="right")
+        next_end = np.append(ends, np.inf)[k]
+        # An agent starting a shift can answer a later contact before any service ends.
+        probe = np.minimum(later, next_end)
+        wait = np.where(f.answered_live[order], f.wait[order], probe - t)
         v[order] = np.where(np.isfinite(wait), wait, -np.inf)
     return v
 

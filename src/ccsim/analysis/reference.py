@@ -1,69 +1,81 @@
-"""Closed-form Erlang values for a scenario, to put beside the simulated ones.
+"""Closed-form values for a scenario, to put beside the simulated ones.
 
 They apply to a stationary single queue: constant arrival rate and agents. Erlang B for a loss
-system (``waiting_room: 0``), Erlang C without abandonment, Erlang A with exponential patience.
-With non-exponential handle or patience times the formulas are labelled approximations.
+system (``waiting_room: 0``), Erlang C without abandonment, Erlang A with exponential patience,
+and their finite-room versions M/M/c/K and M/M/c/K+M (``waiting_room`` > 0). With
+non-exponential handle or patience times the formulas are labelled approximations (Erlang B
+excepted: it is insensitive to the handle-time distribution).
+
+Each value is defined as the simulated metric of the same name (docs/outputs.md): shares over
+all arrivals where the metric counts blocked contacts as misses, waits over admitted contacts.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-from ccsim.analysis.erlang import erlang_b, erlang_c_metrics
-from ccsim.analysis.erlang_a import erlang_a_metrics
+from ccsim.analysis.finite_queue import FiniteQueueResult, mmck_m_metrics
 from ccsim.model.distributions import Exponential
 from ccsim.model.scenario import Scenario
 
 __all__ = ["erlang_reference"]
 
 
+def _model(room: int | None, patient: bool) -> str:
+    if room == 0:
+        return "Erlang B (M/M/c/c)"
+    if room is None:
+        return "Erlang C (M/M/c)" if patient else "Erlang A (M/M/c+M)"
+    return f"M/M/c/K (K = c + {room})" if patient else f"M/M/c/K+M (K = c + {room})"
+
+
+def _values(r: FiniteQueueResult, aht_s: float, room: int | None) -> dict[str, float]:
+    if room == 0:
+        # A loss system has no queue: only blocking, occupancy and the number in service.
+        return {
+            "blocking_rate": r.p_block,
+            "occupancy": r.occupancy,
+            "mean_in_system": r.mean_in_system,
+        }
+    admitted = 1.0 - r.p_block
+    values = {
+        "abandon_rate": r.p_abandon,
+        "p_wait": r.p_wait,
+        "mean_wait_s": r.mean_wait_s,
+        "asa_s": r.mean_wait_answered_s,
+        "sl_answered_within_t": r.sl_answered_within_t,
+        # The simulated shares over decided contacts count blocked ones as misses.
+        "sl_wait_le_t": admitted * r.sl_wait_le_t,
+        "occupancy": r.occupancy,
+        "mean_in_queue": r.mean_queue,
+        "mean_in_system": r.mean_in_system,
+        # Handle times are independent of the wait: answered contacts' time in system.
+        "mean_time_in_system_s": r.mean_wait_answered_s + aht_s,
+        "virtual_wait_s": r.mean_virtual_wait_s,
+        "sl_virtual_wait_le_t": admitted * r.virtual_wait_le_t,
+    }
+    if room is not None:
+        values["blocking_rate"] = r.p_block
+    return values
+
+
 def erlang_reference(scenario: Scenario) -> dict[str, Any] | None:
     """``{"model", "exact", "values": {metric: value}}`` or None when no formula applies."""
-    if not scenario.is_stationary or scenario.waiting_room not in (None, 0):
+    if not scenario.is_stationary:
         return None
     rate = float(scenario.arrival_rate_per_s[0])
     aht = scenario.handle_time.mean_s
     c = int(scenario.agents_on_phone[0])
-    t = scenario.target_answer_s
-    load = rate * aht
-    exact = isinstance(scenario.handle_time, Exponential)
-    if scenario.waiting_room == 0:
-        b = erlang_b(load, c)
-        # Erlang B holds for any handle-time distribution (insensitivity).
-        return {
-            "model": "Erlang B (M/M/c/c)",
-            "exact": True,
-            "values": {"blocking_rate": b, "occupancy": (1.0 - b) * load / c},
-        }
-    if scenario.patience is None:
-        if load >= c:
-            return None  # no steady state: the queue grows without bound
-        r = erlang_c_metrics(rate, aht, c, t)
-        return {
-            "model": "Erlang C (M/M/c)",
-            "exact": exact,
-            "values": {
-                "p_wait": r.p_wait,
-                "asa_s": r.mean_wait_s,
-                "mean_wait_s": r.mean_wait_s,
-                "sl_answered_within_t": r.service_level,
-                "sl_wait_le_t": r.service_level,
-                "occupancy": r.occupancy,
-                "abandon_rate": 0.0,
-            },
-        }
-    exact = exact and isinstance(scenario.patience, Exponential)
-    a = erlang_a_metrics(rate, aht, c, scenario.patience.mean_s, t)
-    return {
-        "model": "Erlang A (M/M/c+M)",
-        "exact": exact,
-        "values": {
-            "abandon_rate": a.p_abandon,
-            "p_wait": a.p_wait,
-            "mean_wait_s": a.mean_wait_s,
-            "asa_s": a.mean_wait_answered_s,
-            "sl_answered_within_t": a.sl_answered_within_t,
-            "sl_wait_le_t": a.sl_wait_le_t,
-            "occupancy": a.occupancy,
-        },
-    }
+    room = scenario.waiting_room
+    patience = scenario.patience
+    patient = patience is None
+    if room is None and patient and rate * aht >= c:
+        return None  # no steady state: the queue grows without bound
+    exact = isinstance(scenario.handle_time, Exponential) or room == 0
+    if not patient and room != 0:
+        exact = exact and isinstance(patience, Exponential)
+    # A loss system has nobody waiting: patience plays no part in it.
+    patience_s = math.inf if patience is None or room == 0 else patience.mean_s
+    r = mmck_m_metrics(rate, aht, c, room, patience_s, scenario.target_answer_s)
+    return {"model": _model(room, patient), "exact": exact, "values": _values(r, aht, room)}

@@ -319,7 +319,8 @@ def _report_md(result: RunResult, plot_names: list[str]) -> str:
         ]
         for key, value in ref["values"].items():
             e = est[key]
-            pct = key not in ("asa_s", "mean_wait_s")
+            # Shares in percent; times (``_s``) and numbers of contacts as plain numbers.
+            pct = not (key.endswith("_s") or key.startswith("mean_in_"))
             show = _pct if pct else (lambda v: _num(v, 2))
             inside = (
                 "" if math.isnan(e.ci_low) else ("yes" if e.ci_low <= value <= e.ci_high else "no")
