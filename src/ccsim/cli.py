@@ -281,8 +281,20 @@ def _hydra_main(cfg: DictConfig) -> None:
         _fail(str(exc))
 
 
+def _versions() -> str:
+    from importlib.metadata import version
+
+    from ccsim.version import __version__
+
+    deps = ", ".join(f"{name} {version(name)}" for name in ("hydra-core", "simpy", "numpy"))
+    return f"ccsim {__version__} ({deps}, Python {sys.version.split()[0]})"
+
+
 def main() -> None:
     """Console entry point: validate, then hand over to Hydra (single run or ``-m`` sweep)."""
+    if sys.argv[1:] == ["--version"]:  # Hydra's own --version would print Hydra's
+        print(_versions())
+        return
     precheck(sys.argv[1:])
     # New names in the user's own mappings (prices per pool, targets per channel) need
     # Hydra's ++; the precheck composed with it, so must Hydra.

@@ -30,6 +30,7 @@ from ccsim.model.centre import Centre
 from ccsim.model.scenario import Scenario
 from ccsim.model.settings import RunSettings
 from ccsim.reports.report import write_outputs
+from ccsim.runs.progress import progress_bar
 from ccsim.runs.replications import run
 
 __all__ = [
@@ -99,11 +100,6 @@ def validate_config(cfg: DictConfig | dict[str, Any], base_dir: Path | None = No
     return Job(centre, settings, None, info.start)
 
 
-def _progress(done: int, total: int) -> None:
-    if total > 1:
-        log.info("replication %d/%d done", done, total)
-
-
 def config_digest(cfg: DictConfig | dict[str, Any]) -> str:
     """A fingerprint of the resolved config: a finished job with the same one is not rerun."""
     text = json.dumps(_raw(cfg), sort_keys=True, separators=(",", ":"), default=str)
@@ -146,8 +142,11 @@ def run_job(
     base_dir: Path | None = None,
     *,
     resume: bool = True,
+    bar: bool = True,
 ) -> RunResult | None:
     """Validate ``cfg``, run every replication and write the output folder.
+
+    ``bar``: a progress bar on a terminal (off in sweeps, whose jobs run side by side).
 
     With ``resume``, a folder that already holds the results of this exact config is left as
     it is (an interrupted sweep rerun into the same folder redoes only unfinished jobs), and
@@ -169,7 +168,8 @@ def run_job(
         job.settings.replications,
         os.getpid(),  # which worker ran the job: sweeps spread over processes
     )
-    result = run(c, job.settings, progress=_progress, scenario=job.scenario, start=job.start)
+    with progress_bar(job.settings.replications, "replication", log, show=bar) as progress:
+        result = run(c, job.settings, progress=progress, scenario=job.scenario, start=job.start)
     (out_dir / "error.json").unlink(missing_ok=True)  # an earlier failure of this job is over
     write_outputs(result, out_dir, _raw(cfg), digest, code_digest())
     est = result.estimates
@@ -194,7 +194,7 @@ def run_job_recording_errors(
     error, its traceback and the config digest). With ``keep_going`` (a sweep) the failure
     is logged and the other jobs go on; otherwise it is raised again."""
     try:
-        return run_job(cfg, out_dir)
+        return run_job(cfg, out_dir, bar=not keep_going)
     except (ConfigError, InputFileError):
         raise  # the user's input: reported as one line by the CLI
     except Exception as exc:
