@@ -70,9 +70,26 @@ CASES = [
         ["scenario=erlang_c", "scenario.horizon_h=0.5"],
         ["scenario.horizon_h", "0.5", "at least one interval"],
     ),
+    *(
+        (
+            [f"{where}.interval_min={m}", *([] if where == "centre" else ["scenario=erlang_c"])],
+            [f"{where}.interval_min={m}:", "must be a whole number of minutes", "divides 1,440"],
+        )
+        for where in ("scenario", "centre")
+        for m in (7, 0, 25)
+    ),
     (
-        ["scenario=erlang_c", "scenario.interval_min=20"],
-        ["scenario.interval_min", "20", "15, 30, 60"],
+        ["centre.interval_min=45", "centre.start='2026-01-05 01:00'"],
+        ["centre.start", "2026-01-05 01:00", "45 min", "minutes since midnight"],
+    ),
+    (
+        ["scenario=erlang_c", "scenario.at_close=drain"],
+        ["scenario.at_close", "drain", "allowed: stop, serve_out, clear"],
+    ),
+    (["centre.at_close=close"], ["centre.at_close", "close", "allowed: stop, serve_out, clear"]),
+    (
+        ["centre.behaviour.retry_patience=keep"],
+        ["centre.behaviour.retry_patience", "keep", "allowed: redraw, original"],
     ),
     (["run.replications=0"], ["run.replications", "0", ">= 1"]),
     (["scenario=erlang_c", "scenario.agents=abc"], ["scenario.agents", "abc"]),

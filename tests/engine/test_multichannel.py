@@ -29,6 +29,7 @@ from ccsim.engine.routing import FifoRouter, SkillsPriorityRouter
 from ccsim.engine.simulation import simulate
 from ccsim.model.centre import (
     ASYNC,
+    PROCESSOR_SHARING,
     SYNC,
     BehaviourSpec,
     Centre,
@@ -250,7 +251,11 @@ def check_invariants(centre: Centre, customers: Customers, rec: ContactRecords) 
             assert ans[i] - arr[i] >= b.overflow_s - EPS
         base = rec.handle_s[i] * hf[c, j] * prof[p, c, j]
         factors = np.asarray(chans[c].concurrency_factors[: chans[c].concurrency])
-        if out[i] == HANDLED:
+        if out[i] == HANDLED and chans[c].service == PROCESSOR_SHARING and len(factors) > 1:
+            # Work done at 1/f_n: the time in service is between the fastest and slowest pace.
+            duration = end[i] - ans[i]
+            assert base * factors.min() - EPS <= duration <= base * factors.max() + EPS, "pace"
+        elif out[i] == HANDLED:
             assert np.min(np.abs(end[i] - ans[i] - base * factors)) <= EPS, "handle time"
         else:
             assert ans[i] + base * factors.max() >= horizon - EPS, "should have finished"

@@ -36,7 +36,7 @@ EPS = 1e-6  # seconds: float slack on event times
 
 NEW, RETRY, REPEAT, CHASER, REPLY, OUTBOUND, BOT_SWITCH = (int(k) for k in ContactKind)
 WAITING, IN_SERVICE, HANDLED, ABANDONED, BLOCKED = (int(o) for o in list(Outcome)[:5])
-CONTAINED, PREVENTED, IN_BOT, SWITCHED = (int(o) for o in list(Outcome)[5:])
+CONTAINED, PREVENTED, IN_BOT, SWITCHED = (int(o) for o in list(Outcome)[5:9])
 
 
 # --------------------------------------------------------------------------- helpers

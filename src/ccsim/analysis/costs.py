@@ -18,9 +18,9 @@ fixed costs prorated to the measured time.
   they are in the centre's total only.
 * Outbound calls: minutes of call time (connected calls and attempts) on a campaign's internal
   call channel; they belong to that channel.
-* Penalties: abandoned and blocked contacts, and ``late_async`` contacts (answered after the
-  target or still waiting past it), by channel; a campaign's outbound calls have no customer
-  waiting and carry no penalty.
+* Penalties: abandoned, blocked and cleared contacts, and ``late_async`` contacts (answered
+  after the target or still waiting past it), by channel; a campaign's outbound calls have no
+  customer waiting and carry no penalty.
 """
 
 from __future__ import annotations
@@ -157,7 +157,7 @@ def replication_costs(
             calls |= ch == camp.call_channel
     sessions = bot_sessions(centre, records) & sel
     contained = f.contained & sel
-    penalised = (f.abandoned | f.blocked) & sel & ~calls
+    penalised = (f.abandoned | f.blocked | f.cleared) & sel & ~calls
     late = f.late_async & sel & ~calls
     minutes = _call_minutes(records, calls, from_s)
 

@@ -27,7 +27,7 @@ from typing import Callable
 
 import numpy as np
 
-from ccsim.analysis.contact_flags import COUNT_KEYS, ContactFlags
+from ccsim.analysis.contact_flags import COUNT_KEYS, ContactFlags, with_cleared
 from ccsim.analysis.demand_delta import (
     DELTA_TOTAL_KEYS,
     delta_totals,
@@ -254,7 +254,7 @@ def interval_metrics(
         "staffing_delta": plan.staffing_delta.ravel(),
         **_numbers_in_queue(records, edges, n_c),
     }
-    assert tuple(cols) == INTERVAL_COLUMNS
+    assert tuple(cols) == with_cleared(INTERVAL_COLUMNS, centre)
     return cols
 
 
@@ -284,7 +284,7 @@ def total_metrics(
     if channel == ALL_CHANNELS:
         # The centre's delta per interval sums the channels before looking at its sign.
         delta = np.bincount(iv["interval"].astype(np.int64) - first, weights=delta)
-    unmet = (f.abandoned | f.blocked | f.waiting)[sel]
+    unmet = (f.abandoned | f.blocked | f.cleared | f.waiting)[sel]
     decided = float(f.decided[sel].sum())
 
     def frac(num: float, den: float) -> float:
@@ -316,7 +316,7 @@ def total_metrics(
         "backlog_left": s(f.waiting & f.is_async),
         "unmet_workload_h": float(work_h(centre, records)[sel][unmet].sum()),
     }
-    assert tuple(totals) == TOTAL_KEYS
+    assert tuple(totals) == with_cleared(TOTAL_KEYS, centre)
     return totals
 
 
@@ -404,7 +404,7 @@ def intent_metrics(
             ),
             "mean_wait_s": float(f.wait[left].mean()) if left.any() else float("nan"),
             "demand_workload_h": float(work[sel].sum()),
-            "unmet_contacts": s(f.abandoned | f.blocked | f.waiting),
+            "unmet_contacts": s(f.abandoned | f.blocked | f.cleared | f.waiting),
         }
         assert tuple(row) == INTENT_KEYS
         out.append(row)

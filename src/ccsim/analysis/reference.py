@@ -4,7 +4,10 @@ They apply to a stationary single queue: constant arrival rate and agents. Erlan
 system (``waiting_room: 0``), Erlang C without abandonment, Erlang A with exponential patience,
 and their finite-room versions M/M/c/K and M/M/c/K+M (``waiting_room`` > 0). With
 non-exponential handle or patience times the formulas are labelled approximations (Erlang B
-excepted: it is insensitive to the handle-time distribution).
+excepted: it is insensitive to the handle-time distribution). With renewal arrivals
+(``scenario.arrivals`` not Poisson) and neither abandonment nor a finite room, GI/M/c
+(:mod:`ccsim.analysis.gi_m_c`) gives the measures an arrival sees; otherwise the Markovian
+formulas above are shown as approximations.
 
 Each value is defined as the simulated metric of the same name (docs/outputs.md): shares over
 all arrivals where the metric counts blocked contacts as misses, waits over admitted contacts.
@@ -16,6 +19,8 @@ import math
 from typing import Any
 
 from ccsim.analysis.finite_queue import FiniteQueueResult, mmck_m_metrics
+from ccsim.analysis.gi_m_c import gi_m_c_metrics
+from ccsim.model.arrival_process import ERLANG, HYPEREXPONENTIAL, ArrivalProcess
 from ccsim.model.distributions import Exponential
 from ccsim.model.scenario import Scenario
 
@@ -60,6 +65,33 @@ def _values(r: FiniteQueueResult, aht_s: float, room: int | None) -> dict[str, f
     return values
 
 
+def _gi_m_c(
+    rate: float, aht_s: float, c: int, arrivals: ArrivalProcess, target_s: float
+) -> tuple[str, dict[str, float]]:
+    """GI/M/c's name and values. Only what an arrival sees, and what follows from it by
+    Little's law: no time-average virtual wait (arrivals do not see time averages)."""
+    r = gi_m_c_metrics(rate, aht_s, c, arrivals, target_s)
+    if arrivals.process == ERLANG:
+        name = f"E{arrivals.k}/M/c"
+    elif arrivals.process == HYPEREXPONENTIAL:
+        name = f"H2/M/c (inter-arrival cv {arrivals.cv:g})"
+    else:
+        name = "D/M/c"
+    values = {
+        "abandon_rate": 0.0,
+        "p_wait": r.p_wait,
+        "mean_wait_s": r.mean_wait_s,
+        "asa_s": r.mean_wait_s,
+        "sl_answered_within_t": r.service_level,
+        "sl_wait_le_t": r.service_level,
+        "occupancy": r.occupancy,
+        "mean_in_queue": r.mean_queue,
+        "mean_in_system": r.mean_queue + rate * aht_s,
+        "mean_time_in_system_s": r.mean_wait_s + aht_s,
+    }
+    return name, values
+
+
 def erlang_reference(scenario: Scenario) -> dict[str, Any] | None:
     """``{"model", "exact", "values": {metric: value}}`` or None when no formula applies."""
     if not scenario.is_stationary:
@@ -75,6 +107,11 @@ def erlang_reference(scenario: Scenario) -> dict[str, Any] | None:
     exact = isinstance(scenario.handle_time, Exponential) or room == 0
     if not patient and room != 0:
         exact = exact and isinstance(patience, Exponential)
+    if not scenario.arrivals.is_poisson:
+        if room is None and patient:
+            name, values = _gi_m_c(rate, aht, c, scenario.arrivals, scenario.target_answer_s)
+            return {"model": name, "exact": exact, "values": values}
+        exact = False  # Erlang B's insensitivity is to handle times, not to arrivals
     # A loss system has nobody waiting: patience plays no part in it.
     patience_s = math.inf if patience is None or room == 0 else patience.mean_s
     r = mmck_m_metrics(rate, aht, c, room, patience_s, scenario.target_answer_s)

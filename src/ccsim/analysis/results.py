@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ccsim.analysis.contact_flags import with_cleared
 from ccsim.analysis.costs import COST_KEYS
 from ccsim.analysis.metrics import (
     INTERVAL_COLUMNS,
@@ -28,7 +29,7 @@ from ccsim.model.settings import RunSettings
 __all__ = ["ReplicationResult", "RunResult", "RESULT_TOTAL_KEYS"]
 
 # The keys of every replication's totals (centre and per channel): the metrics, the queue
-# statistics, then the costs.
+# statistics, then the costs (``with_cleared``: and ``cleared`` where the centre clears).
 RESULT_TOTAL_KEYS = (*TOTAL_KEYS, *QUEUE_KEYS, *COST_KEYS)
 
 log = logging.getLogger(__name__)
@@ -75,7 +76,7 @@ class RunResult:
 
     @cached_property
     def _interval_means(self) -> dict[str, np.ndarray]:
-        return self._means("intervals", INTERVAL_COLUMNS)
+        return self._means("intervals", with_cleared(INTERVAL_COLUMNS, self.centre))
 
     @cached_property
     def _pool_means(self) -> dict[str, np.ndarray]:

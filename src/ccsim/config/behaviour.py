@@ -16,7 +16,7 @@ from ccsim.config.values import (
     with_defaults,
 )
 from ccsim.errors import ConfigError
-from ccsim.model.centre import BehaviourSpec
+from ccsim.model.centre import RETRY_PATIENCE, BehaviourSpec
 
 __all__ = ["behaviour_from_config"]
 
@@ -68,4 +68,7 @@ def behaviour_from_config(raw: Any, ch_names: list[str]) -> BehaviourSpec:
         repeat_switch=_matrix(bd["repeat_switch"], ch_names, f"{p}repeat_switch"),
         chaser_channel=chaser_idx,
         overflow_s=number(bd, "overflow_s", p, minimum=0.0),
+        retry_patience=RETRY_PATIENCE[
+            lookup(bd["retry_patience"], list(RETRY_PATIENCE), f"{p}retry_patience", "rule")
+        ],
     )

@@ -22,10 +22,17 @@ from ccsim.config.demand import arrival_rates
 from ccsim.config.events import apply_events
 from ccsim.config.pools import pools_from_config
 from ccsim.config.schema import CentreConf
-from ccsim.config.values import as_dict, entry_names, interval_minutes, number, with_defaults
+from ccsim.config.values import (
+    as_dict,
+    entry_names,
+    interval_minutes,
+    lookup,
+    number,
+    with_defaults,
+)
 from ccsim.engine.routing import resolve_router
 from ccsim.errors import ConfigError
-from ccsim.model.centre import Centre
+from ccsim.model.centre import AT_CLOSE, Centre
 
 __all__ = ["CentreInfo", "centre_from_config"]
 
@@ -50,8 +57,15 @@ def centre_from_config(raw: Any, *, base_dir: Path | None = None) -> tuple[Centr
         start = datetime.fromisoformat(str(d["start"]))
     except ValueError:
         raise ConfigError(f"{_P}start", d["start"], "a date and time, YYYY-MM-DD HH:MM") from None
-    if start.minute % interval_min or start.second:
-        raise ConfigError(f"{_P}start", d["start"], f"must start an interval of {interval_min} min")
+    # Intervals are counted from midnight (profiles, forecasts and day-of-week factors line up
+    # with the calendar), so the start must be on that grid, not only on a whole hour.
+    if (start.hour * 60 + start.minute) % interval_min or start.second or start.microsecond:
+        raise ConfigError(
+            f"{_P}start",
+            d["start"],
+            f"must start an interval of {interval_min} min: minutes since midnight a multiple "
+            f"of {interval_min}",
+        )
     horizon_days = number(d, "horizon_days", _P, minimum=0.0, strict_min=True)
     n_k = horizon_days * per_day
     if n_k < 1 or abs(n_k - round(n_k)) > 1e-9:
@@ -99,6 +113,7 @@ def centre_from_config(raw: Any, *, base_dir: Path | None = None) -> tuple[Centr
     for key in ("name", "description"):
         if not isinstance(d[key], str):
             raise ConfigError(f"{_P}{key}", d[key], "must be a string")
+    at_close = AT_CLOSE[lookup(d["at_close"], list(AT_CLOSE), f"{_P}at_close", "closing rule")]
     if not math.isfinite(rate.sum()):
         raise ConfigError(f"{_P}channels", "...", "volumes must be finite")
     centre = Centre(
@@ -118,5 +133,6 @@ def centre_from_config(raw: Any, *, base_dir: Path | None = None) -> tuple[Centr
         event_names=tuple(event_names),
         event_start_s=tuple(event_starts),
         event_rate_per_s=event_rate,
+        at_close=at_close,
     )
     return centre, CentreInfo(start=start)

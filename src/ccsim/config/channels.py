@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from ccsim.config.arrivals import arrival_process_from_config
 from ccsim.config.schema import ChannelConf, IntentConf
 from ccsim.config.values import (
     distribution_from_config,
@@ -17,7 +18,7 @@ from ccsim.config.values import (
     with_defaults,
 )
 from ccsim.errors import ConfigError
-from ccsim.model.centre import ASYNC, SYNC, ChannelSpec, IntentSpec
+from ccsim.model.centre import ASYNC, SERVICES, SYNC, ChannelSpec, IntentSpec
 
 __all__ = ["channel_from_config", "intents_from_config"]
 
@@ -45,6 +46,9 @@ def channel_from_config(name: str, raw: Any) -> tuple[ChannelSpec, dict[str, Any
         number_value(v, f"{p}concurrency_factors[{i}]", minimum=0.0, strict_min=True)
         for i, v in enumerate(factors)
     ]
+    service = d["service"]
+    if service not in SERVICES:
+        raise ConfigError(f"{p}service", service, f"allowed: {', '.join(SERVICES)}")
     handle = distribution_from_config(d["handle_time"], f"{p}handle_time.", allow_none=False)
     patience = distribution_from_config(d["patience"], f"{p}patience.", allow_none=True)
     room = d["waiting_room"]
@@ -69,6 +73,8 @@ def channel_from_config(name: str, raw: Any) -> tuple[ChannelSpec, dict[str, Any
         target_s=target_s,
         target_service_level=sl,
         priority=number(d, "priority", p, integer=True),
+        service=service,
+        arrivals=arrival_process_from_config(d["arrivals"], f"{p}arrivals."),
     )
     return spec, d
 

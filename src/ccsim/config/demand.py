@@ -20,7 +20,8 @@ _P = "centre."
 
 
 def _profile(values: Any, key: str, per_day: int) -> np.ndarray:
-    """Intraday weights, normalised to sum 1 over a day; 24 hourly values are spread evenly."""
+    """Intraday weights, normalised to sum 1 over a day; 24 hourly values are spread evenly
+    over their hour, so an interval gets the weight of the hours it overlaps, pro rata."""
     if values is None:
         return np.full(per_day, 1.0 / per_day)
     if not isinstance(values, (list, tuple)) or len(values) not in (per_day, 24):
@@ -32,11 +33,15 @@ def _profile(values: Any, key: str, per_day: int) -> np.ndarray:
         )
     w = np.array([number_value(v, f"{key}[{i}]", minimum=0.0) for i, v in enumerate(values)])
     if len(w) == 24 and per_day != 24:
-        w = (
-            np.repeat(w, per_day // 24)
-            if per_day % 24 == 0
-            else np.interp((np.arange(per_day) + 0.5) * 24 / per_day - 0.5, np.arange(24), w)
-        )
+        if per_day % 24 == 0:
+            w = np.repeat(w, per_day // 24)
+        else:
+            # Intervals that do not nest in hours (45 min, 2 h, a day): integrate the hourly
+            # step function over each interval; its running integral is piecewise linear, so
+            # interpolating it at the interval edges is exact.
+            area_h = np.concatenate(([0.0], np.cumsum(w)))
+            edges_h = np.arange(per_day + 1) * 24.0 / per_day
+            w = np.diff(np.interp(edges_h, np.arange(25.0), area_h))
     if w.sum() <= 0:
         raise ConfigError(key, list(values), "weights must not all be zero")
     return w / w.sum()

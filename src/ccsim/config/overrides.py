@@ -13,6 +13,7 @@ import difflib
 from typing import Any
 
 from ccsim.config.schema import (
+    ArrivalsConf,
     BehaviourConf,
     CallbacksConf,
     CCSimConf,
@@ -45,6 +46,7 @@ __all__ = ["FIELD_TYPES", "DICT_OF", "FREE_DICTS", "schema_node", "in_free_dict"
 FIELD_TYPES: dict[str, Any] = {
     "handle_time": DistributionConf,
     "patience": DistributionConf,
+    "arrivals": ArrivalsConf,
     "retry_delay": DistributionConf,
     "repeat_delay": DistributionConf,
     "scenario": ScenarioConf,

@@ -10,15 +10,18 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from ccsim.config.arrivals import arrival_process_from_config
 from ccsim.config.schema import ScenarioConf
 from ccsim.config.values import (
     as_dict,
     distribution_from_config,
     interval_minutes,
+    lookup,
     number,
     with_defaults,
 )
 from ccsim.errors import ConfigError
+from ccsim.model.centre import AT_CLOSE
 from ccsim.model.scenario import Scenario
 
 __all__ = ["scenario_from_config"]
@@ -72,6 +75,7 @@ def scenario_from_config(raw: Any) -> Scenario:
         )
     n = int(round(n))
     rate_per_h = _per_interval(d, "arrival_rate_per_h", "arrival_profile_per_h", n, False, p)
+    arrivals = arrival_process_from_config(d["arrivals"], f"{p}arrivals.")
     agents = _per_interval(d, "agents", "agents_per_interval", n, True, p)
     shrinkage = number(d, "shrinkage", p, minimum=0.0, maximum=1.0, strict_max=True)
     on_phone = np.floor(agents * (1.0 - shrinkage) + 0.5).astype(np.int64)
@@ -100,6 +104,7 @@ def scenario_from_config(raw: Any) -> Scenario:
         if not isinstance(d.get(key, ""), str):
             raise ConfigError(f"{p}{key}", d.get(key), "must be a string")
     assert handle_time is not None
+    at_close = AT_CLOSE[lookup(d["at_close"], list(AT_CLOSE), f"{p}at_close", "closing rule")]
     return Scenario(
         name=d.get("name", "custom"),
         description=d.get("description", ""),
@@ -116,4 +121,6 @@ def scenario_from_config(raw: Any) -> Scenario:
         waiting_room=waiting_room,
         target_answer_s=target_answer_s,
         target_service_level=target_sl,
+        at_close=at_close,
+        arrivals=arrivals,
     )

@@ -12,8 +12,17 @@ from typing import Any, Dict, List, Optional
 
 from hydra.core.config_store import ConfigStore
 
+from ccsim.config.planning_schema import (
+    CostsConf,
+    PlanningConf,
+    ScheduleConf,
+    StaffSearchConf,
+    TargetsConf,
+)
+
 __all__ = [
     "DistributionConf",
+    "ArrivalsConf",
     "ScenarioConf",
     "ChannelConf",
     "IntentConf",
@@ -34,12 +43,11 @@ __all__ = [
 
 @dataclass
 class DistributionConf:
-    """A duration distribution in seconds.
+    """A duration distribution in seconds; each dist's keys: README.md, "Duration distributions".
 
-    ``dist``: exponential | lognormal | gamma | deterministic | empirical | none.
-    ``mean_s`` for all but empirical; ``cv`` (coefficient of variation) for lognormal and gamma;
-    ``values_s`` (and optional ``weights``) for empirical. ``none`` means "never" (for patience:
-    customers never abandon).
+    ``dist``: exponential | lognormal | gamma | deterministic | empirical | uniform |
+    hyperexponential | none ("never"). Keys the ``dist`` does not use are ignored; those after
+    ``weights`` are left out of the recorded config while null (``config.recorded``).
     """
 
     dist: str = "exponential"
@@ -47,6 +55,21 @@ class DistributionConf:
     cv: Optional[float] = None
     values_s: Optional[List[float]] = None
     weights: Optional[List[float]] = None
+    low_s: Optional[float] = None
+    high_s: Optional[float] = None
+    probabilities: Optional[List[float]] = None
+    means_s: Optional[List[float]] = None
+
+
+@dataclass
+class ArrivalsConf:
+    """The process new contacts arrive by: ``poisson`` (default), or a renewal process on the
+    clock of the cumulative rate, ``deterministic``, ``erlang`` (``k`` phases) or
+    ``hyperexponential`` (``cv`` > 1) (README.md, "Arrival processes")."""
+
+    process: str = "poisson"
+    k: Optional[int] = None
+    cv: Optional[float] = None
 
 
 @dataclass
@@ -57,6 +80,7 @@ class ScenarioConf:
     rate (contacts per hour) per interval. Staffing: either a constant ``agents`` or
     ``agents_per_interval`` (scheduled heads; ``shrinkage`` removes a share of them).
     ``waiting_room``: null = unlimited queue, 0 = pure loss system (Erlang B).
+    ``at_close``: the end of the horizon, ``stop``, ``serve_out`` or ``clear`` (docs/outputs.md).
     """
 
     name: str = "custom"
@@ -67,6 +91,7 @@ class ScenarioConf:
     interval_min: int = 30
     arrival_rate_per_h: Optional[float] = None
     arrival_profile_per_h: Optional[List[float]] = None
+    arrivals: ArrivalsConf = field(default_factory=ArrivalsConf)
     agents: Optional[int] = None
     agents_per_interval: Optional[List[int]] = None
     shrinkage: float = 0.0
@@ -77,6 +102,7 @@ class ScenarioConf:
     waiting_room: Optional[int] = None
     target_answer_s: float = 20.0
     target_service_level: float = 0.8
+    at_close: str = "stop"
 
 
 @dataclass
@@ -87,9 +113,12 @@ class ChannelConf:
     messaging: a backlog; ``patience`` is the customer's tolerance before chasing on the
     behaviour's ``chaser_channel``). ``concurrency``: contacts one agent handles at once;
     ``concurrency_factors[k-1]``: handle-time multiplier for an agent's k-th simultaneous contact.
+    ``service``: ``fixed`` (a contact's duration is its handle time x the factor of the slot it
+    starts in) or ``processor_sharing`` (its handle time is work, done at rate
+    1/``concurrency_factors[n-1]`` while its agent holds n contacts).
     Volume: ``daily_volume`` new contacts on an average day, shaped by ``intraday_profile``
     (weights per interval of the day, or per hour: 24 values) and ``day_of_week`` (7 factors,
-    Monday first); or from the centre's ``forecast_csv``.
+    Monday first); or from the centre's ``forecast_csv``; ``arrivals``: :class:`ArrivalsConf`.
     Target: answered within ``target_answer_s`` (sync) or responded within
     ``target_response_h`` (async) for ``target_service_level`` of contacts.
     """
@@ -97,6 +126,7 @@ class ChannelConf:
     mode: str = "sync"
     concurrency: int = 1
     concurrency_factors: Optional[List[float]] = None
+    service: str = "fixed"
     handle_time: DistributionConf = field(
         default_factory=lambda: DistributionConf(dist="exponential", mean_s=300.0)
     )
@@ -105,6 +135,7 @@ class ChannelConf:
     daily_volume: float = 0.0
     intraday_profile: Optional[List[float]] = None
     day_of_week: Optional[List[float]] = None
+    arrivals: ArrivalsConf = field(default_factory=ArrivalsConf)
     target_answer_s: float = 20.0
     target_response_h: float = 24.0
     target_service_level: float = 0.8
@@ -149,7 +180,7 @@ class PoolConf:
 @dataclass
 class BehaviourConf:
     """What customers do next. Switch matrices: from channel -> {to channel: share}; a channel
-    with no row stays on itself."""
+    with no row stays on itself. ``retry_patience``: ``redraw`` or ``original``."""
 
     retry_prob: Dict[str, float] = field(default_factory=dict)
     retry_delay: DistributionConf = field(
@@ -162,6 +193,7 @@ class BehaviourConf:
     repeat_switch: Dict[str, Dict[str, float]] = field(default_factory=dict)
     chaser_channel: Optional[str] = None
     overflow_s: float = 60.0
+    retry_patience: str = "redraw"
 
 
 @dataclass
@@ -172,6 +204,7 @@ class CentreConf:
     labels). ``forecast_csv`` / ``roster_csv``: planners' files (docs/input_files.md); the
     forecast replaces the channels' daily volumes and profiles, the roster the pools' staffing.
     ``day_volume_cv``: over-dispersion, the coefficient of variation of a gamma day multiplier.
+    ``at_close``: the end of the horizon, ``stop``, ``serve_out`` or ``clear`` (docs/outputs.md).
     """
 
     name: str = "centre"
@@ -187,6 +220,7 @@ class CentreConf:
     roster_csv: Optional[str] = None
     day_volume_cv: float = 0.0
     routing: str = "skills_priority"  # or "fifo", or package.module:Class (a ccsim.Router)
+    at_close: str = "stop"
     # Demand events (outages, surges): items {name, start: "YYYY-MM-DD HH:MM", duration_h,
     # magnitude, decay_h, channels, intents}. During the event the arrival rate of the chosen
     # channels and intents (default: all) is multiplied by 1 + magnitude * exp(-t / decay_h),
@@ -333,90 +367,6 @@ class RunConf:
     n_jobs: int = 1
     warmup_min: float = 0.0
     plots: bool = True
-
-
-@dataclass
-class CostsConf:
-    """Money, in ``currency`` (docs/costs.md: each default is an assumption with its public
-    source, to replace with the planner's own prices). ``agent_hour``: pool (or ``"*"``: every
-    other pool) -> cost per paid agent-hour (scheduled time, shrinkage paid; US median CSR wage,
-    BLS OEWS, plus benefits, BLS ECEC). ``overtime_premium``: hours added by the ``staffing``
-    strategy are paid at ``1 + overtime_premium`` times the rate (FLSA time and a half).
-    ``bot_session`` per chatbot session, ``bot_resolution`` per contained contact. ``notice``:
-    via (sms, email, push) -> cost per outreach notice sent. ``outbound_call_min``: telephony per
-    outbound-call minute (the agents' time is in their hourly cost). ``strategy_fixed_per_week``:
-    strategy -> fixed cost per week while switched on (licences, set-up), prorated to the horizon.
-    ``abandon_penalty`` per abandoned (or blocked) contact and ``late_async_penalty`` per async
-    contact answered after its target (or still waiting past it): planner-set (default 0)."""
-
-    currency: str = "USD"
-    agent_hour: Dict[str, float] = field(default_factory=lambda: {"*": 27.0})
-    overtime_premium: float = 0.5
-    bot_session: float = 0.0
-    bot_resolution: float = 0.99
-    notice: Dict[str, float] = field(
-        default_factory=lambda: {"sms": 0.0083, "email": 0.0001, "push": 0.0}
-    )
-    outbound_call_min: float = 0.014
-    strategy_fixed_per_week: Dict[str, float] = field(default_factory=dict)
-    abandon_penalty: float = 0.0
-    late_async_penalty: float = 0.0
-
-
-@dataclass
-class TargetsConf:
-    """What a staffing plan must meet, per channel, besides each channel's service-level target
-    (``target_service_level`` within ``target_answer_s`` / ``target_response_h``):
-    ``max_abandon_rate``: channel -> highest share of its contacts abandoned (optional).
-    ``confidence``: the probability with which a plan must meet them (one-sided, over
-    replications)."""
-
-    # Any and None, not Dict[str, float] = {}: a struct dict refuses new names, so the CLI could
-    # not set planning.targets.max_abandon_rate={voice: 0.05}
-    max_abandon_rate: Any = None
-    confidence: float = 0.9
-    async_period: str = "day"  # async channels meet their target per day (or per interval)
-
-
-@dataclass
-class StaffSearchConf:
-    """Simulation-based staffing (``mode=staff``): start from Erlang A per interval, then
-    simulate ``replications`` replications with common random numbers and add (or remove) agents
-    interval by interval in time order until every target holds, for at most ``max_iterations``
-    rounds. ``check_replications`` replications on seed ``run.seed + 1`` then check the plan."""
-
-    replications: int = 8
-    check_replications: int = 8
-    max_iterations: int = 150
-    remove: bool = True  # also try taking agents away where a target holds with room to spare
-
-
-@dataclass
-class ScheduleConf:
-    """Shift scheduling (``mode=schedule``): the cheapest roster that covers a requirement per
-    pool and interval with the allowed ``shift_types`` (items ``{name, pools (default: all),
-    starts: ["07:00", ...] or start_window: ["07:00", "12:00"] with step_min (default: the
-    interval), length_h, breaks: [{after_h, length_min}] (unpaid, from the shift start), days:
-    [0..6] (default: all), cost_per_h (default: the pool's agent_hour), max_count (per pool,
-    start and day)}``). Uncovered agent-hours cost ``shortfall_cost_per_agent_h`` each (partial
-    coverage); the solver (HiGHS) stops after ``time_limit_s`` (docs/planning.md)."""
-
-    shift_types: List[Any] = field(default_factory=list)
-    requirement: str = "simulated"  # simulated | erlang_a | erlang_c
-    shortfall_cost_per_agent_h: float = 1000.0
-    time_limit_s: float = 60.0
-
-
-@dataclass
-class PlanningConf:
-    """Targets and settings of the planning modes (``mode=staff|schedule|plan``); ``levers``:
-    candidate levers for the cheapest plan (``mode=plan``), name -> ``{strategy: ...,
-    values: [...]}`` (docs/planning.md)."""
-
-    targets: TargetsConf = field(default_factory=TargetsConf)
-    search: StaffSearchConf = field(default_factory=StaffSearchConf)
-    schedule: ScheduleConf = field(default_factory=ScheduleConf)
-    levers: Any = None  # Any and None: new names from the CLI (see above)
 
 
 @dataclass

@@ -20,11 +20,14 @@ from ccsim.model.distributions import (
     Empirical,
     Exponential,
     Gamma,
+    Hyperexponential,
     Lognormal,
+    Uniform,
 )
 
 __all__ = [
     "ALLOWED_INTERVAL_MIN",
+    "MINUTES_PER_DAY",
     "as_dict",
     "with_defaults",
     "interval_minutes",
@@ -36,7 +39,10 @@ __all__ = [
     "distribution_from_config",
 ]
 
-ALLOWED_INTERVAL_MIN = (15, 30, 60)
+MINUTES_PER_DAY = 1440
+# Intervals must tile every day exactly, so that a day's profile, a roster's day and the
+# calendar's midnight all fall on interval boundaries: any divisor of 1,440 minutes.
+ALLOWED_INTERVAL_MIN = tuple(m for m in range(1, MINUTES_PER_DAY + 1) if MINUTES_PER_DAY % m == 0)
 
 _DIST_KEYS = tuple(f.name for f in fields(DistributionConf))
 
@@ -63,11 +69,15 @@ def with_defaults(raw: Any, schema: type, prefix: str) -> dict[str, Any]:
 
 
 def interval_minutes(d: Mapping[str, Any], prefix: str) -> int:
-    """``interval_min``, one of :data:`ALLOWED_INTERVAL_MIN`."""
+    """``interval_min``: whole minutes dividing a day (:data:`ALLOWED_INTERVAL_MIN`)."""
     interval_min = d["interval_min"]
     if interval_min not in ALLOWED_INTERVAL_MIN or isinstance(interval_min, bool):
-        allowed = ", ".join(map(str, ALLOWED_INTERVAL_MIN))
-        raise ConfigError(f"{prefix}interval_min", interval_min, f"allowed: {allowed}")
+        raise ConfigError(
+            f"{prefix}interval_min",
+            interval_min,
+            "must be a whole number of minutes that divides 1,440 (a day), e.g. 5, 10, 15, 20, "
+            "30, 45, 60, 120",
+        )
     return int(interval_min)
 
 
@@ -97,10 +107,11 @@ def number(
     kind = "an integer" if integer else "a number"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ConfigError(full, value, f"must be {kind}")
-    if integer and float(value) != int(value):
-        raise ConfigError(full, value, "must be a whole number")
+    # Finite first: int() of NaN or infinity raises (not a ConfigError).
     if not math.isfinite(value):
         raise ConfigError(full, value, "must be finite")
+    if integer and float(value) != int(value):
+        raise ConfigError(full, value, "must be a whole number")
     if minimum is not None and (value <= minimum if strict_min else value < minimum):
         raise ConfigError(full, value, f"must be {'>' if strict_min else '>='} {minimum:g}")
     if maximum is not None and (value >= maximum if strict_max else value > maximum):
@@ -133,7 +144,10 @@ def lookup(name: Any, names: list[str], key: str, what: str) -> int:
 
 
 def distribution_from_config(raw: Any, prefix: str, *, allow_none: bool) -> Distribution | None:
-    """Build a :class:`Distribution` from ``{dist, mean_s, cv, values_s, weights}``."""
+    """Build a :class:`Distribution` from ``{dist, mean_s, cv, values_s, weights, low_s, high_s,
+    probabilities, means_s}`` (:class:`~ccsim.config.schema.DistributionConf`). Keys the chosen
+    ``dist`` does not use are ignored: a preset's default (say ``mean_s``) stays in the merged
+    config when an override changes ``dist``."""
     if raw is None:
         raw = {"dist": "none"}
     if not isinstance(raw, Mapping):
@@ -185,6 +199,10 @@ def distribution_from_config(raw: Any, prefix: str, *, allow_none: bool) -> Dist
         if dist.mean_s <= 0:
             raise ConfigError(f"{prefix}values_s", values, "mean must be > 0")
         return dist
+    if name == "uniform":
+        return _uniform(d, prefix)
+    if name == "hyperexponential":
+        return _hyperexponential(d, prefix)
     mean = number(d, "mean_s", prefix, minimum=0.0, strict_min=True)
     if name == "exponential":
         return Exponential(mean)
@@ -192,3 +210,56 @@ def distribution_from_config(raw: Any, prefix: str, *, allow_none: bool) -> Dist
         return Deterministic(mean)
     cv = number(d, "cv", prefix, minimum=0.0, strict_min=True)
     return Lognormal(mean, cv) if name == "lognormal" else Gamma(mean, cv)
+
+
+def _uniform(d: Mapping[str, Any], prefix: str) -> Uniform:
+    low = number(d, "low_s", prefix, minimum=0.0)
+    high = number(d, "high_s", prefix, minimum=0.0, strict_min=True)
+    if high <= low:
+        raise ConfigError(f"{prefix}high_s", high, f"must be > low_s ({low:g}) for dist=uniform")
+    return Uniform(low, high)
+
+
+# How far from 1 explicit phase probabilities may sum: decimals as people write them
+# (0.3333, 0.6667), not a second distribution hidden in the rounding.
+_PROBABILITY_SUM_TOL = 1e-6
+_H2_PHASES = 2
+
+
+def _hyperexponential(d: Mapping[str, Any], prefix: str) -> Hyperexponential:
+    """``mean_s`` and ``cv`` (>= 1): the balanced-means H2; or explicit phases,
+    ``probabilities`` and ``means_s`` (two each), which then take the place of mean_s and cv."""
+    probabilities, means = d.get("probabilities"), d.get("means_s")
+    if probabilities is None and means is None:
+        mean = number(d, "mean_s", prefix, minimum=0.0, strict_min=True)
+        cv = number(d, "cv", prefix, minimum=1.0)
+        return Hyperexponential.balanced(mean, cv)
+    for key, given in (("probabilities", probabilities), ("means_s", means)):
+        if given is None:
+            other = "means_s" if key == "probabilities" else "probabilities"
+            raise ConfigError(
+                f"{prefix}{key}",
+                None,
+                f"must be a list of {_H2_PHASES} numbers when {other} is given (the explicit "
+                "phases of dist=hyperexponential)",
+            )
+    p = _phase_list(probabilities, "probabilities", prefix, minimum=0.0, maximum=1.0)
+    m = _phase_list(means, "means_s", prefix, minimum=0.0)
+    total = sum(p)
+    if abs(total - 1.0) > _PROBABILITY_SUM_TOL:
+        raise ConfigError(
+            f"{prefix}probabilities", list(p), f"must sum to 1 (they sum to {total:g})"
+        )
+    return Hyperexponential((p[0] / total, p[1] / total), (m[0], m[1]))
+
+
+def _phase_list(raw: Any, key: str, prefix: str, **limits: Any) -> list[float]:
+    """A list of :data:`_H2_PHASES` finite numbers under ``prefix + key``, each > ``minimum``
+    (a phase of probability 0 or mean 0 is no phase) and within the other ``limits``."""
+    if not isinstance(raw, (list, tuple)) or len(raw) != _H2_PHASES:
+        raise ConfigError(
+            f"{prefix}{key}", raw, f"must be a list of {_H2_PHASES} numbers, one per phase"
+        )
+    return [
+        number_value(v, f"{prefix}{key}[{i}]", strict_min=True, **limits) for i, v in enumerate(raw)
+    ]

@@ -1,5 +1,6 @@
-"""Arrivals: a non-homogeneous Poisson process with piecewise-constant rates, and the
-attributes each customer brings (handle time, patience), drawn from their own streams."""
+"""Arrivals: a non-homogeneous Poisson process with piecewise-constant rates (or, for a
+channel whose ``arrivals`` say so, a renewal process on the clock of the cumulative rate), and
+the attributes each customer brings (handle time, patience), drawn from their own streams."""
 
 from __future__ import annotations
 
@@ -8,10 +9,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from ccsim.engine.rng import RandomStreams
+from ccsim.model.arrival_process import ArrivalProcess
 from ccsim.model.centre import Centre
 from ccsim.model.strategies import OutreachSpec
 
-__all__ = ["Customers", "sample_customers", "poisson_arrival_times", "notices_sent"]
+__all__ = [
+    "Customers",
+    "sample_customers",
+    "poisson_arrival_times",
+    "renewal_arrival_times",
+    "notices_sent",
+]
 
 
 def poisson_arrival_times(
@@ -27,6 +35,49 @@ def poisson_arrival_times(
     times = starts + rng.random(int(counts.sum())) * interval_s
     # Sorting within each interval keeps the grid: every time stays in its own interval.
     return np.sort(times, kind="stable")
+
+
+def _unit_epochs(rng: np.random.Generator, end: float, process: ArrivalProcess) -> np.ndarray:
+    """Epochs below ``end`` of the stationary renewal process of unit rate ``process``."""
+    first = process.first_gap(rng)
+    if first >= end:
+        return np.zeros(0)
+    # The count in [0, end) is about end +- cv sqrt(end): one draw of gaps nearly always
+    # suffices; more are drawn (in chunks of the same rule) until the epochs pass ``end``.
+    chunks, last = [np.array([first])], first
+    while last < end:
+        rest = end - last
+        n = int(rest + 4.0 * process.cv_gap * np.sqrt(rest) + 16.0)
+        epochs = last + np.cumsum(process.gaps(rng, n))
+        chunks.append(epochs)
+        last = float(epochs[-1])
+    epochs = np.concatenate(chunks)
+    return epochs[epochs < end]
+
+
+def renewal_arrival_times(
+    rng: np.random.Generator, rate_per_s: np.ndarray, interval_s: float, process: ArrivalProcess
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted arrival times of the renewal process ``process`` run at the rate ``rate_per_s``
+    (constant within each interval), and the interval of each.
+
+    Time change: the epochs of a stationary renewal process of unit rate are mapped through the
+    inverse of the cumulative rate ``L(t)`` (the expected count by ``t``), piecewise linear
+    since the rate is piecewise constant. At a constant rate this is exactly the renewal
+    process with inter-arrival times ``gap / rate``; when the rate changes, the process keeps
+    its shape in *operational time* (the forecast's volume), so every interval gets its volume
+    on average. An interval of rate 0 has ``L`` flat: it gets no arrival and the gap under way
+    resumes when the rate does (the process is frozen, not restarted).
+    """
+    edges = np.concatenate(([0.0], np.cumsum(rate_per_s * interval_s)))
+    epochs = _unit_epochs(rng, float(edges[-1]), process)
+    # edges[k] <= epoch < edges[k + 1]: interval k, which has a positive rate (side="right"
+    # steps over the flat stretches of rate-0 intervals).
+    k = np.searchsorted(edges, epochs, side="right") - 1
+    offset_s = (epochs - edges[k]) / rate_per_s[k]
+    # Rounding must not push a time onto the next interval's start.
+    offset_s = np.minimum(offset_s, np.nextafter(interval_s, 0.0))
+    return k * interval_s + offset_s, k
 
 
 @dataclass(frozen=True)
@@ -57,13 +108,39 @@ class Customers:
     notices: tuple[float, ...] = ()
 
 
+def _renewal_channel(
+    rng: np.random.Generator, rate: np.ndarray, interval_s: float, process: ArrivalProcess
+) -> tuple[np.ndarray, np.ndarray]:
+    """One channel's arrivals as one renewal process at its total rate (``rate[j, k]`` by
+    intent), and their intents: in interval k intent j with probability ``rate[j, k]`` over
+    the total (the channel's arrivals, not each intent's, are the renewal process)."""
+    total = rate.sum(axis=0)
+    t, k = renewal_arrival_times(rng, total, interval_s, process)
+    if rate.shape[0] == 1:
+        return t, np.zeros(t.size, dtype=np.int8)
+    cum = np.cumsum(rate[:, k], axis=0) / total[k]
+    u = rng.random(t.size)
+    intent = np.minimum((u[None, :] >= cum).sum(axis=0), rate.shape[0] - 1)
+    return t, intent.astype(np.int8)
+
+
 def _arrivals(
-    centre: Centre, streams: RandomStreams, rate: np.ndarray, prefix: str
+    centre: Centre, streams: RandomStreams, rate: np.ndarray, prefix: str, renewal: bool = False
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Arrival times, channels and intents of the Poisson streams ``rate[c, j, k]``, sorted."""
+    """Arrival times, channels and intents of the Poisson streams ``rate[c, j, k]``, sorted.
+    With ``renewal``, a channel whose arrivals are not Poisson is one renewal process drawn
+    from the stream ``{prefix}{channel}`` (a Poisson channel keeps its streams and draws)."""
     n_ch, n_in, _ = rate.shape
     times, chans, ints = [], [], []
     for c in range(n_ch):
+        process = centre.channels[c].arrivals
+        if renewal and not process.is_poisson:
+            rng = streams.stream(f"{prefix}{centre.channels[c].name}")
+            t, intent = _renewal_channel(rng, rate[c], centre.interval_s, process)
+            times.append(t)
+            chans.append(np.full(t.size, c, dtype=np.int8))
+            ints.append(intent)
+            continue
         for j in range(n_in):
             name = f"{prefix}{centre.channels[c].name}/{centre.intents[j].name}"
             t = poisson_arrival_times(streams.stream(name), rate[c, j], centre.interval_s)
@@ -187,10 +264,11 @@ def _campaign(
 
 
 def sample_customers(centre: Centre, streams: RandomStreams) -> Customers:
-    """Draw every new customer of a run. Each (channel, intent) has its own arrival stream and
-    each channel its own attribute streams, drawn in arrival order: customer i of a channel gets
-    the i-th draw whatever happens to anyone, so paired runs see the same customers. Customers
-    that demand events and campaigns bring are drawn from streams of their own."""
+    """Draw every new customer of a run. Each (channel, intent) has its own arrival stream (a
+    channel with renewal arrivals one for all its intents) and each channel its own attribute
+    streams, drawn in arrival order: customer i of a channel gets the i-th draw whatever happens
+    to anyone, so paired runs see the same customers. Customers that demand events and
+    campaigns bring are drawn from streams of their own."""
     rate = centre.rate_per_s
     events = centre.event_rate_per_s
     if events is not None:
@@ -205,7 +283,10 @@ def sample_customers(centre: Centre, streams: RandomStreams) -> Customers:
         shape = 1.0 / centre.day_volume_cv**2
         mult = streams.stream("day_volume").gamma(shape, 1.0 / shape, int(day[-1]) + 1)[day]
         rate = rate * mult
-    groups = [_attributes(centre, streams, *_arrivals(centre, streams, rate, "arrivals/"), "")]
+    # Only the channels' own arrivals follow their process; the extra customers demand events
+    # bring (below) stay Poisson, from streams of their own.
+    base = _arrivals(centre, streams, rate, "arrivals/", renewal=True)
+    groups = [_attributes(centre, streams, *base, "")]
     campaigns = {camp.event: camp for camp in centre.strategies.outreach}
     campaign_index = {camp.event: i for i, camp in enumerate(centre.strategies.outreach)}
     notices = [0.0] * len(centre.strategies.outreach)

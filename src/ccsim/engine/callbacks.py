@@ -104,6 +104,16 @@ class Callbacks:
         else:
             self.due[key].append(i)  # the next free agent calls back first
 
+    def serve_out(self, now: float, take_work: Callable[[int, int | None, float], None]) -> None:
+        """The close, serving out: every callback still requested is due now (a deadline after
+        the horizon never comes), and idle agents start on them, longest idle first."""
+        for key, q in enumerate(self.requests):
+            self.due[key].extend(q)  # those no longer waiting are skipped when popped
+            q.clear()
+        for p, idle in enumerate(self.idle):
+            while idle and any(self.due[key] for key in self.pool_keys[p]):
+                take_work(idle.popleft(), None, now)  # due callbacks first (pick_work)
+
     def pick_work(self, a: int, p: int, c: int | None) -> int:
         """What free agent ``a`` of pool ``p`` takes: a callback past its deadline, else the
         router's choice, else (while enough colleagues stay idle) the oldest request."""

@@ -31,7 +31,8 @@ from ccsim.engine.clock import At, Callbacks, Clock, at_time
 from ccsim.engine.contacts import Contacts
 from ccsim.engine.queues import Queues
 from ccsim.engine.routing import ELSEWHERE, Router
-from ccsim.model.centre import ASYNC, Centre
+from ccsim.engine.sharing import SharedService
+from ccsim.model.centre import ASYNC, PROCESSOR_SHARING, Centre
 from ccsim.model.records import Outcome
 
 __all__ = ["Core"]
@@ -53,8 +54,9 @@ class Core:
         env arrival channel intent state answer end pool handle patience unresolved callback
         n_base agent_pool n_active agent_channel leaving idle idle_since partial to_leave draining
         queue oqueue n_waiting primary_pools secondary_pools has_overflow overflow_watch
-        overflow_s room concurrency concurrency_factors handle_factor is_async has_patience
-        n_intents tolerance_on_queue calendar_at find_agent next_contact arrive offer_callback
+        overflow_s room concurrency concurrency_factors sharing shared_service handle_factor
+        is_async has_patience n_intents tolerance_on_queue calendar_at find_agent next_contact
+        arrive offer_callback
         take_deferred pick_work retry repeat on_tolerance _on_service_end_cb
         _on_base_arrival_cb _on_patience_cb _on_overflow_cb
         """.split()
@@ -142,6 +144,15 @@ class Core:
         self._on_base_arrival_cb: Callbacks = (self.on_base_arrival,)
         self._on_patience_cb = (self._on_patience_expired,)
         self._on_overflow_cb = (self._on_overflow,)
+        # Per channel: the processor-sharing service of its concurrent contacts, or None for
+        # durations fixed at the start (at concurrency 1 both are the same: fixed).
+        shared = [ch.service == PROCESSOR_SHARING and ch.concurrency > 1 for ch in chans]
+        self.shared_service = (
+            SharedService(env, self.agent_channel, self.concurrency_factors, self._on_service_end)
+            if any(shared)
+            else None
+        )
+        self.sharing = [self.shared_service if s else None for s in shared]
 
     def schedule_first_arrival(self) -> None:
         """Schedule the first arrival (after the calendar's first tick)."""
@@ -163,6 +174,11 @@ class Core:
         self.pool[i] = p
         duration = self.handle[i] * self.handle_factor[p][c * self.n_intents + self.intent[i]]
         if self.concurrency[c] > 1:
+            sharing = self.sharing[c]
+            if sharing is not None:  # the duration is work: its pace changes with the load
+                self._open_slot(a, p, c, k)
+                sharing.start(i, a, k, duration, now)
+                return
             duration *= self._open_slot(a, p, c, k)
         At(self.env, duration, (i, a), self._on_service_end_cb)
 

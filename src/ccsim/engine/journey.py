@@ -30,7 +30,7 @@ from ccsim.engine.draws import (
     PlainDraws,
 )
 from ccsim.engine.rng import RandomStreams
-from ccsim.model.centre import Centre
+from ccsim.model.centre import ASYNC, ORIGINAL, Centre
 from ccsim.model.records import ContactKind, Outcome
 
 __all__ = ["Journeys"]
@@ -50,7 +50,7 @@ class Journeys:
         env state channel intent customer slot resolve_u context handle fcr context_share
         context_handle context_repeat retry_prob chaser interval_s n_intervals next_open
         calendar_at calendar_at_interval create arrive uniform plain_u follow_ups keyed_switch
-        keyed_retry tolerance_due arrival patience on_follow_up_cb on_tolerance_cb
+        keyed_retry tolerance_due arrival patience keep_patience on_follow_up_cb on_tolerance_cb
         """.split()
     )
 
@@ -87,6 +87,13 @@ class Journeys:
         self.context_handle = 1.0 if ctx is None else ctx.handle_factor
         self.context_repeat = 1.0 if ctx is None else ctx.repeat_factor
         self.retry_prob = b.retry_prob.tolist()
+        # Per channel: a retry landing there keeps the patience of the contact it retries
+        # (retry_patience: original), where patience means abandonment (a live channel with
+        # one); an async channel's is a tolerance before chasing, of another scale.
+        self.keep_patience = [
+            b.retry_patience == ORIGINAL and ch.mode != ASYNC and ch.patience is not None
+            for ch in centre.channels
+        ]
         self.chaser = b.chaser_channel
         # next_open[c][k]: the first interval >= k in which channel c expects arrivals
         # (n_intervals: never), a running minimum from the end over the open intervals.
@@ -248,6 +255,9 @@ class Journeys:
         if kind == _CHASER and self.state[origin] != _WAITING:
             return  # answered while the chaser waited for the line to open: no need to chase
         i = self.create(c, intent, cust, kind)
+        if kind == _RETRY and self.keep_patience[c]:
+            # Drawn in create all the same: every later draw stays as with redraw.
+            self.patience[i] = self.patience[origin]
         if (
             self.context_share
             and c != self.channel[origin]

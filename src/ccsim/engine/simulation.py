@@ -16,6 +16,7 @@ moves the interval's timers onto the heap. These shortcuts change no record
 from __future__ import annotations
 
 import gc
+import math
 from typing import Any
 
 from ccsim.engine.agents import Agents
@@ -23,6 +24,7 @@ from ccsim.engine.arrivals import Customers
 from ccsim.engine.callbacks import Callbacks
 from ccsim.engine.chatbot import Chatbot
 from ccsim.engine.clock import Calendar, Clock, run_until
+from ccsim.engine.closing import clear_live_queues
 from ccsim.engine.contacts import Contacts
 from ccsim.engine.core import Core
 from ccsim.engine.draws import CustomerDraws, KeyedUniform, PlainDraws, uniform
@@ -33,7 +35,7 @@ from ccsim.engine.rng import RandomStreams
 from ccsim.engine.routing import RoutingState, SkillsPriorityRouter
 from ccsim.engine.shifting import WorkloadShifting
 from ccsim.engine.staffing import Staffing
-from ccsim.model.centre import Centre
+from ccsim.model.centre import CLEAR, SERVE_OUT, Centre
 from ccsim.model.records import ContactRecords, Outcome
 
 __all__ = ["simulate", "Simulation"]
@@ -86,6 +88,8 @@ class Simulation:
         plain_u = PlainDraws(streams.stream("behaviour"), uniform)
         keyed_u = KeyedUniform(keyed, contacts.slot, contacts.customer, plain_u).uniform
         self.components: list[Any] = [contacts, core, self.staffing]
+        if core.shared_service is not None:  # processor sharing: freed with the core (close)
+            self.components.append(core.shared_service)
         if st.chatbot is not None and keyed is not None:
             context_share = 0.0 if st.context is None else st.context.share
             bot = Chatbot(env, st.chatbot, context_share, contacts, core, keyed, streams, keyed_u)
@@ -106,12 +110,14 @@ class Simulation:
         )
         journeys.wire(core, self.staffing.after)
         self.components.append(journeys)
+        self.callbacks: Callbacks | None = None
         if st.callbacks is not None:
             cbs = Callbacks(
                 env, st.callbacks, centre, contacts, agents, core, keyed_u, self.calendar.at
             )
             cbs.wire(core)
             self.components.append(cbs)
+            self.callbacks = cbs
         if customers.notify is not None:
             calls = OutboundCalls(customers.notify.tolist(), contacts, core)
             calls.wire(core)
@@ -127,8 +133,18 @@ class Simulation:
     def run(self) -> ContactRecords:
         self.calendar.start()  # interval 0's staffing comes first
         self.core.schedule_first_arrival()
-        run_until(self.env, self.centre.horizon_s)
-        return self.contacts.records(self.centre.horizon_s)
+        horizon_s = self.centre.horizon_s
+        run_until(self.env, horizon_s)
+        at_close = self.centre.at_close  # the close (ccsim.engine.closing)
+        if at_close == CLEAR:
+            clear_live_queues(self.contacts, self.core, horizon_s)
+        elif at_close == SERVE_OUT:
+            if self.callbacks is not None:
+                self.callbacks.serve_out(horizon_s, self.core.take_work)
+            # No arrivals past the horizon: the heap holds the work in hand, bot sessions and
+            # patience timers, and empties.
+            run_until(self.env, math.inf)
+        return self.contacts.records(horizon_s)
 
     def close(self) -> None:
         """Free the run at once: components refer to each other (bound methods) and the event

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ccsim.model.arrival_process import POISSON_ARRIVALS, ArrivalProcess
 from ccsim.model.costs import CostSpec
 from ccsim.model.distributions import Distribution
 from ccsim.model.strategies import NO_STRATEGIES, Strategies
@@ -17,6 +18,19 @@ from ccsim.model.strategies import NO_STRATEGIES, Strategies
 __all__ = ["ChannelSpec", "IntentSpec", "SkillSpec", "PoolSpec", "BehaviourSpec", "Centre"]
 
 SYNC, ASYNC = "sync", "async"
+# How a channel's concurrent contacts progress (``ChannelSpec.service``).
+FIXED, PROCESSOR_SHARING = "fixed", "processor_sharing"
+SERVICES = (FIXED, PROCESSOR_SHARING)
+# What happens at the close, the end of the horizon (``Centre.at_close``, ccsim.engine.closing):
+# the run stops there (contacts waiting or in service are counted as still in the system); or
+# arrivals stop and the agents on the phone serve out the queues and the work in hand; or the
+# run stops with the contacts still waiting live (sync) cleared.
+STOP, SERVE_OUT, CLEAR = "stop", "serve_out", "clear"
+AT_CLOSE = (STOP, SERVE_OUT, CLEAR)
+# Whether a retry after abandoning draws a fresh patience (``BehaviourSpec.retry_patience``) or
+# keeps the one of the contact it retries.
+REDRAW, ORIGINAL = "redraw", "original"
+RETRY_PATIENCE = (REDRAW, ORIGINAL)
 
 
 @dataclass(frozen=True)
@@ -28,7 +42,13 @@ class ChannelSpec:
     which they chase on the behaviour's chaser channel (the async contact stays in the backlog).
     ``concurrency_factors[k-1]`` multiplies the handle time of a contact that an agent starts as
     their k-th simultaneous one on this channel (all 1.0: handle time independent of load).
+    ``service``: ``fixed`` (as above: a contact's duration is set when it starts) or
+    ``processor_sharing`` (its handle time is work, done at rate 1/``concurrency_factors[n-1]``
+    while its agent holds n contacts: every start or end on the agent changes the pace of the
+    agent's other contacts; the same as ``fixed`` at concurrency 1).
     ``target_s``: service-level target (answer within, for sync; respond within, for async).
+    ``arrivals``: the shape of the channel's new arrivals in time (Poisson, or a renewal
+    process on the clock of the cumulative rate: :mod:`ccsim.model.arrival_process`).
     """
 
     name: str
@@ -41,6 +61,8 @@ class ChannelSpec:
     target_s: float
     target_service_level: float
     priority: int = 0
+    service: str = FIXED
+    arrivals: ArrivalProcess = POISSON_ARRIVALS
 
 
 @dataclass(frozen=True)
@@ -91,6 +113,9 @@ class BehaviourSpec:
     ``retry_prob[c]``: an abandoner of channel c tries again after ``retry_delay``.
     Unresolved contacts (probability 1 - FCR of the intent) come back after ``repeat_delay``.
     ``chaser_channel``: where async customers chase when their tolerance runs out (None: never).
+    ``retry_patience``: ``redraw`` (a retry draws its own patience) or ``original`` (a retry on
+    a live channel with abandonment keeps the patience of the contact it retries, so a chain of
+    retries keeps the first attempt's: impatient customers stay impatient).
     """
 
     retry_prob: np.ndarray
@@ -100,6 +125,7 @@ class BehaviourSpec:
     repeat_switch: np.ndarray
     chaser_channel: int | None
     overflow_s: float
+    retry_patience: str = REDRAW
 
 
 @dataclass(frozen=True)
@@ -108,6 +134,7 @@ class Centre:
 
     ``rate_per_s[c, j, k]``: arrival rate of new customers on channel c with intent j in interval
     k (over-dispersion, if any, is applied per day when arrivals are drawn).
+    ``at_close``: what happens at the end of the horizon (:data:`AT_CLOSE`).
     """
 
     name: str
@@ -135,6 +162,7 @@ class Centre:
     strategies: Strategies = NO_STRATEGIES
     # Prices (ccsim.config.costs); None: the defaults of the ``costs`` config.
     costs: CostSpec | None = None
+    at_close: str = STOP
 
     def handle_factor(self) -> np.ndarray:
         """[c, j]: what multiplies a contact's drawn handle time before the answering pool's

@@ -28,8 +28,8 @@ class CostSpec:
     (``Centre.strategies.outreach`` order) sends by SMS, e-mail or push (0 for a campaign by
     call: its calls cost ``outbound_call_min_cost`` per minute of call time). ``fixed_per_week``:
     strategy -> fixed cost per week of each strategy switched on, prorated to the measured
-    horizon. ``abandon_penalty`` per abandoned or blocked contact, ``late_async_penalty`` per
-    async contact answered after its target or still waiting past it.
+    horizon. ``abandon_penalty`` per abandoned, blocked or cleared contact,
+    ``late_async_penalty`` per async contact answered after its target or still waiting past it.
     """
 
     currency: str

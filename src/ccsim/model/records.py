@@ -22,6 +22,7 @@ class Outcome(IntEnum):
     PREVENTED = 6  # proactive notice: the customer did not contact after all
     IN_BOT = 7  # in a chatbot session at the horizon
     SWITCHED = 8  # left a failed chatbot session for another channel (a new contact follows)
+    CLEARED = 9  # still waiting live when the centre closed its queues (``at_close: clear``)
 
 
 class ContactKind(IntEnum):
@@ -43,7 +44,9 @@ class ContactRecords:
     follow in the order they arrived (so the rows are not sorted by arrival time overall).
 
     ``answer_s`` is NaN for contacts never answered; ``end_s`` is the time the contact left
-    (service end, abandonment or blocking) and NaN for contacts still in the system.
+    (service end, abandonment, blocking or clearing) and NaN for contacts still in the system.
+    With ``at_close`` ``serve_out`` or ``clear``, service goes on after the horizon: ``end_s``
+    (and, served out, ``answer_s``) may then be past ``horizon_s``.
     ``handle_s`` and ``patience_s`` are the customer's drawn attributes (patience is +inf when
     customers never abandon), kept even when unused; ``handle_s`` includes the factors of
     strategies that change the work a contact brings (context carried across channels).
@@ -72,8 +75,8 @@ class ContactRecords:
 
     @property
     def wait_s(self) -> np.ndarray:
-        """Time in the agents' queue: until answer, abandonment, or the horizon; 0 for blocked
-        contacts and NaN for contacts that never reached the agents."""
+        """Time in the agents' queue: until answer, abandonment, clearing or the horizon; 0 for
+        blocked contacts and NaN for contacts that never reached the agents."""
         left_queue = np.where(np.isnan(self.answer_s), self.end_s, self.answer_s)
         left_queue = np.where(np.isnan(left_queue), self.horizon_s, left_queue)
         return left_queue - self.queued_s

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ccsim.model.arrival_process import POISSON_ARRIVALS, ArrivalProcess
 from ccsim.model.centre import (
+    STOP,
     SYNC,
     Centre,
     ChannelSpec,
@@ -33,7 +35,8 @@ class Scenario:
 
     ``arrival_rate_per_s[k]`` and ``agents_scheduled[k]`` hold for interval ``k``;
     ``agents_on_phone[k]`` is the scheduled heads less shrinkage (rounded to whole agents):
-    the servers the simulation actually has.
+    the servers the simulation actually has. ``arrivals``: Poisson, or a renewal process at
+    the same rates (:mod:`ccsim.model.arrival_process`).
     """
 
     name: str
@@ -51,6 +54,8 @@ class Scenario:
     waiting_room: int | None
     target_answer_s: float
     target_service_level: float
+    at_close: str = STOP  # what happens at the end of the horizon (Centre.at_close)
+    arrivals: ArrivalProcess = POISSON_ARRIVALS
 
     @property
     def n_intervals(self) -> int:
@@ -72,6 +77,7 @@ class Scenario:
             waiting_room=self.waiting_room,
             target_s=self.target_answer_s,
             target_service_level=self.target_service_level,
+            arrivals=self.arrivals,
         )
         pool = PoolSpec(
             name="agents",
@@ -91,11 +97,13 @@ class Scenario:
             pools=(pool,),
             behaviour=no_behaviour(1),
             rate_per_s=self.arrival_rate_per_s[None, None, :],
+            at_close=self.at_close,
         )
 
     @property
     def is_stationary(self) -> bool:
-        """Constant arrival rate and staffing: the closed-form Erlang models apply."""
+        """Constant arrival rate and staffing: the closed-form models apply (Erlang's with
+        Poisson arrivals, GI/M/c with renewal ones)."""
         return bool(
             np.all(self.arrival_rate_per_s == self.arrival_rate_per_s[0])
             and np.all(self.agents_on_phone == self.agents_on_phone[0])

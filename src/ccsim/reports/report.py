@@ -11,9 +11,11 @@ from typing import Any
 
 import numpy as np
 
+from ccsim.analysis.contact_flags import with_cleared
 from ccsim.analysis.metrics import INTERVAL_COLUMNS, POOL_COLUMNS
 from ccsim.analysis.results import RESULT_TOTAL_KEYS, RunResult
 from ccsim.analysis.statistics import Estimate, ratio_estimate
+from ccsim.model.centre import CLEAR, SERVE_OUT, STOP
 from ccsim.reports.costs import cost_lines
 from ccsim.reports.files import atomic_write_text, write_csv, write_json
 from ccsim.version import __version__
@@ -193,6 +195,29 @@ _TOTAL_ROWS = (
 )
 
 
+_CLOSE_NOTE = {
+    SERVE_OUT: "At the close (the end of the horizon) arrivals stop and the agents on the phone "
+    "serve out the queue: waits and service past the close are counted in the contacts' figures, "
+    "not in the intervals' agent time.",
+    CLEAR: "At the close (the end of the horizon) contacts still waiting live are cleared "
+    "(counted apart, as unmet).",
+}
+
+
+def _total_rows(result: RunResult) -> tuple[tuple[str, str, int, bool], ...]:
+    """:data:`_TOTAL_ROWS`, with the contacts cleared at the close where the centre clears."""
+    if result.centre.at_close != CLEAR:
+        return _TOTAL_ROWS
+    rows = []
+    for key, label, digits, pct in _TOTAL_ROWS:
+        if key == "unmet_contacts":
+            label = "unmet contacts (abandoned + blocked + cleared + still waiting)"
+        rows.append((key, label, digits, pct))
+        if key == "blocked":
+            rows.append(("cleared", "cleared at the close (still waiting live)", 0, False))
+    return tuple(rows)
+
+
 def _report_md(result: RunResult, plot_names: list[str]) -> str:
     c, st, est = result.centre, result.settings, result.estimates
     iv = result.interval_means()
@@ -211,6 +236,7 @@ def _report_md(result: RunResult, plot_names: list[str]) -> str:
         + (f", warm-up {st.warmup_s / 60:g} min dropped" if st.warmup_s else "")
         + ".",
         "",
+        *([] if c.at_close == STOP else [_CLOSE_NOTE[c.at_close], ""]),
         "Strategies: "
         + (", ".join(c.strategies.names) if c.strategies.names else "none (baseline)")
         + ".",
@@ -294,7 +320,7 @@ def _report_md(result: RunResult, plot_names: list[str]) -> str:
         "| metric | mean | 95% CI |",
         "| --- | ---: | --- |",
     ]
-    for key, label, digits, pct in _TOTAL_ROWS:
+    for key, label, digits, pct in _total_rows(result):
         e = est[key]
         lines.append(
             f"| {label} | {_pct(e.mean) if pct else _num(e.mean, digits)} | {_ci(e, pct, digits)} |"
@@ -310,7 +336,8 @@ def _report_md(result: RunResult, plot_names: list[str]) -> str:
             + (
                 ""
                 if ref["exact"]
-                else " (an approximation: handle or patience times are not exponential)"
+                else " (an approximation: handle, patience or inter-arrival times are not"
+                " exponential)"
             )
             + ".",
             "",
@@ -353,7 +380,7 @@ def write_outputs(
     out_dir = Path(out_dir)
     c = result.centre
     iv = result.interval_means()
-    cols = [col for col in INTERVAL_COLUMNS if col != "channel"]
+    cols = [col for col in with_cleared(INTERVAL_COLUMNS, c) if col != "channel"]
     rows = []
     for r in range(len(iv["interval"])):
         day, clock = _when(result, iv["start_min"][r])
@@ -369,10 +396,11 @@ def write_outputs(
         prow.append([day, clock, c.pools[int(pv["pool"][r])].name] + [pv[col][r] for col in pcols])
     write_csv(out_dir / "pools.csv", ["day", "time", "pool", *pcols], prow)
     rep_rows = []
+    keys = with_cleared(RESULT_TOTAL_KEYS, c)
     for rep in result.replications:
-        rep_rows += [[rep.replication, "all", k, rep.totals[k]] for k in RESULT_TOTAL_KEYS]
+        rep_rows += [[rep.replication, "all", k, rep.totals[k]] for k in keys]
         for ch, tot in zip(c.channels, rep.channel_totals, strict=True):
-            rep_rows += [[rep.replication, ch.name, k, tot[k]] for k in RESULT_TOTAL_KEYS]
+            rep_rows += [[rep.replication, ch.name, k, tot[k]] for k in keys]
     write_csv(out_dir / "replications.csv", ["replication", "channel", "metric", "value"], rep_rows)
     written = [out_dir / n for n in ("intervals.csv", "pools.csv", "replications.csv")]
     plot_names: list[str] = []

@@ -22,6 +22,7 @@ from omegaconf import DictConfig, OmegaConf
 from ccsim.analysis.results import RunResult
 from ccsim.config.centre import centre_from_config
 from ccsim.config.costs import with_costs
+from ccsim.config.recorded import without_quiet_defaults
 from ccsim.config.run import run_settings_from_config
 from ccsim.config.scenario import scenario_from_config
 from ccsim.config.strategies import apply_to_centre_config, strategies_for, strategy_names
@@ -59,9 +60,10 @@ class Job:
 
 
 def _raw(cfg: DictConfig | dict[str, Any]) -> dict[str, Any]:
+    """The resolved config as recorded (keys left at a quiet default left out)."""
     raw = OmegaConf.to_container(cfg, resolve=True) if isinstance(cfg, DictConfig) else dict(cfg)
     assert isinstance(raw, dict)
-    return cast(dict[str, Any], raw)  # config keys are strings
+    return without_quiet_defaults(cast(dict[str, Any], raw))  # config keys are strings
 
 
 def validate_config(cfg: DictConfig | dict[str, Any], base_dir: Path | None = None) -> Job:

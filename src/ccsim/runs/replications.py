@@ -18,7 +18,7 @@ from typing import Callable, TypeVar
 
 from joblib import Parallel, cpu_count, delayed, effective_n_jobs
 
-from ccsim.analysis.contact_flags import ContactFlags
+from ccsim.analysis.contact_flags import ContactFlags, with_cleared
 from ccsim.analysis.costs import POOL_COST_KEYS, cost_spec, replication_costs
 from ccsim.analysis.metrics import (
     INTENT_KEYS,
@@ -202,9 +202,10 @@ def run(
     results = map_in_order(
         _replication, (centre, settings), range(settings.replications), settings.n_jobs, progress
     )
-    estimates = {k: estimate([r.totals[k] for r in results]) for k in RESULT_TOTAL_KEYS}
+    keys = with_cleared(RESULT_TOTAL_KEYS, centre)
+    estimates = {k: estimate([r.totals[k] for r in results]) for k in keys}
     by_channel = [
-        {k: estimate([r.channel_totals[c][k] for r in results]) for k in RESULT_TOTAL_KEYS}
+        {k: estimate([r.channel_totals[c][k] for r in results]) for k in keys}
         for c in range(len(centre.channels))
     ]
     by_pool = [
