@@ -23,7 +23,6 @@ AHT_S = 60.0
 QUEUE_METRICS = [
     "mean_in_queue",
     "mean_in_system",
-    "mean_time_in_system_s",
     "virtual_wait_s",
     "sl_virtual_wait_le_t",
 ]

@@ -55,8 +55,6 @@ def _values(r: FiniteQueueResult, aht_s: float, room: int | None) -> dict[str, f
         "occupancy": r.occupancy,
         "mean_in_queue": r.mean_queue,
         "mean_in_system": r.mean_in_system,
-        # Handle times are independent of the wait: answered contacts' time in system.
-        "mean_time_in_system_s": r.mean_wait_answered_s + aht_s,
         "virtual_wait_s": r.mean_virtual_wait_s,
         "sl_virtual_wait_le_t": admitted * r.virtual_wait_le_t,
     }
@@ -87,7 +85,6 @@ def _gi_m_c(
         "occupancy": r.occupancy,
         "mean_in_queue": r.mean_queue,
         "mean_in_system": r.mean_queue + rate * aht_s,
-        "mean_time_in_system_s": r.mean_wait_s + aht_s,
     }
     return name, values
 
