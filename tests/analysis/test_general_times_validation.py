@@ -17,6 +17,7 @@ from __future__ import annotations
 import pytest
 
 from ccsim.analysis.erlang_g import mmcg_metrics
+from ccsim.analysis.reference import erlang_reference
 from ccsim.analysis.statistics import estimate
 from ccsim.config.scenario import scenario_from_config
 from ccsim.model.settings import RunSettings
@@ -119,13 +120,15 @@ def test_mmc_g_abandonment(patience, rho):
     )
     assert scenario.patience is not None and scenario.patience.name == patience[0].split("=")[1]
     exact = mmcg_metrics(rate_per_h / 3600, AHT_S, agents, scenario.patience, target_s)
-    _check(
-        res,
-        {
-            "abandon_rate": exact.p_abandon,
-            "p_wait": exact.p_wait,
-            "mean_wait_s": exact.mean_wait_s,
-            "sl_answered_within_t": exact.sl_answered_within_t,
-            "occupancy": exact.occupancy,
-        },
-    )
+    values = {
+        "abandon_rate": exact.p_abandon,
+        "p_wait": exact.p_wait,
+        "mean_wait_s": exact.mean_wait_s,
+        "sl_answered_within_t": exact.sl_answered_within_t,
+        "occupancy": exact.occupancy,
+    }
+    _check(res, values)
+    # The run's report sets the same M/M/c+G values beside the simulated ones.
+    ref = erlang_reference(scenario)
+    assert ref is not None and ref["exact"] and ref["model"].startswith("M/M/c+G")
+    assert ref["values"] == values

@@ -7,7 +7,8 @@ non-exponential handle or patience times the formulas are labelled approximation
 excepted: it is insensitive to the handle-time distribution). With renewal arrivals
 (``scenario.arrivals`` not Poisson) and neither abandonment nor a finite room, GI/M/c
 (:mod:`ccsim.analysis.gi_m_c`) gives the measures an arrival sees; otherwise the Markovian
-formulas above are shown as approximations.
+formulas above are shown as approximations. Non-exponential patience with an infinite room and
+Poisson arrivals: M/M/c+G (:mod:`ccsim.analysis.erlang_g`).
 
 Each value is defined as the simulated metric of the same name (docs/outputs.md): shares over
 all arrivals where the metric counts blocked contacts as misses, waits over admitted contacts.
@@ -18,6 +19,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ccsim.analysis.erlang_g import mmcg_metrics
 from ccsim.analysis.finite_queue import FiniteQueueResult, mmck_m_metrics
 from ccsim.analysis.gi_m_c import gi_m_c_metrics
 from ccsim.model.arrival_process import ERLANG, HYPEREXPONENTIAL, ArrivalProcess
@@ -109,6 +111,22 @@ def erlang_reference(scenario: Scenario) -> dict[str, Any] | None:
             name, values = _gi_m_c(rate, aht, c, scenario.arrivals, scenario.target_answer_s)
             return {"model": name, "exact": exact, "values": values}
         exact = False  # Erlang B's insensitivity is to handle times, not to arrivals
+    if (
+        patience is not None
+        and not isinstance(patience, Exponential)
+        and room is None
+        and scenario.arrivals.is_poisson
+    ):
+        g = mmcg_metrics(rate, aht, c, patience, scenario.target_answer_s)
+        values = {
+            "abandon_rate": g.p_abandon,
+            "p_wait": g.p_wait,
+            "mean_wait_s": g.mean_wait_s,
+            "sl_answered_within_t": g.sl_answered_within_t,
+            "occupancy": g.occupancy,
+        }
+        exact = isinstance(scenario.handle_time, Exponential)
+        return {"model": f"M/M/c+G ({patience.name} patience)", "exact": exact, "values": values}
     # A loss system has nobody waiting: patience plays no part in it.
     patience_s = math.inf if patience is None or room == 0 else patience.mean_s
     r = mmck_m_metrics(rate, aht, c, room, patience_s, scenario.target_answer_s)
