@@ -9,6 +9,7 @@ meets the target with a number of formula evaluations logarithmic in the answer.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from ccsim.analysis._arguments import (
     check_agents,
@@ -21,7 +22,41 @@ from ccsim.analysis._arguments import (
 from ccsim.analysis.erlang import erlang_c_metrics
 from ccsim.analysis.erlang_a import erlang_a_core
 
-__all__ = ["agents_for_service_level"]
+__all__ = ["agents_for_service_level", "fewest_agents"]
+
+
+def fewest_agents(
+    meets: Callable[[int], bool],
+    lo: int,
+    load: float,
+    cap: int,
+    what: str,
+    first: int | None = None,
+) -> int:
+    """The smallest ``c`` in ``(lo, cap]`` with ``meets(c)``, for a monotone ``meets``.
+
+    ``lo`` must miss (or be 0); ``first`` is the first candidate (default ``lo + 1``).
+    Galloping steps of ``sqrt(load)``, doubling, then bisection: a number of evaluations
+    logarithmic in the distance from the bound. Shared by the service-level, blocking and
+    abandonment staffing searches.
+    """
+    if lo >= cap:
+        raise ValueError(f"no staffing level up to max_agents={cap} meets {what}")
+    step = max(1, int(math.sqrt(load)))
+    hi = lo + 1 if first is None else first
+    while not meets(hi):
+        if hi >= cap:
+            raise ValueError(f"no staffing level up to max_agents={cap} meets {what}")
+        lo = hi
+        hi = min(cap, hi + step)
+        step *= 2
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if meets(mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi
 
 
 def agents_for_service_level(
@@ -106,23 +141,8 @@ def agents_for_service_level(
             f"no staffing level up to max_agents={cap} meets the target "
             f"(offered load {load:.6g} Erlangs needs more agents)"
         )
-    step = max(1, int(math.sqrt(load)))
-    hi = lo + 1 if erlang_c_like else max(1, min(cap, int(math.ceil(load))))
-    while not meets(hi):
-        if hi >= cap:
-            raise ValueError(
-                f"no staffing level up to max_agents={cap} meets service_level={sl_target} "
-                f"within target_s={t} (offered load {load:.6g} Erlangs)"
-            )
-        lo = hi
-        hi = min(cap, hi + step)
-        step *= 2
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if meets(mid):
-            hi = mid
-        else:
-            lo = mid
-    on_phone = hi
+    first = lo + 1 if erlang_c_like else max(1, min(cap, int(math.ceil(load))))
+    what = f"service_level={sl_target} within target_s={t} (offered load {load:.6g} Erlangs)"
+    on_phone = fewest_agents(meets, lo, load, cap, what, first)
     scheduled = math.ceil(on_phone / (1.0 - shrink) * (1.0 - 1e-12))
     return max(on_phone, int(scheduled))

@@ -21,7 +21,6 @@ agents / (1 - target)]``: ``E_B <= load^agents / agents!`` at its left end and
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 from scipy import optimize, special
 
@@ -35,6 +34,7 @@ from ccsim.analysis._arguments import (
 )
 from ccsim.analysis.erlang import log_erlang_b
 from ccsim.analysis.erlang_a import erlang_a_core
+from ccsim.analysis.erlang_staffing import fewest_agents
 
 __all__ = ["agents_for_abandonment", "agents_for_blocking", "load_for_blocking"]
 
@@ -49,31 +49,6 @@ def _fluid_lower_bound(load: float, target: float, cap: int) -> int:
     """The largest agent count that must miss: ``c < load (1 - target)`` loses more."""
     bound = math.ceil(load * (1.0 - target) * (1.0 - 1e-12)) - 1
     return max(0, min(bound, cap))
-
-
-def _fewest(meets: Callable[[int], bool], lo: int, load: float, cap: int, what: str) -> int:
-    """The smallest ``c`` in ``(lo, cap]`` with ``meets(c)``, for a monotone ``meets``.
-
-    ``lo`` must miss (or be 0).  Galloping steps of ``sqrt(load)``, doubling, then bisection:
-    a number of evaluations logarithmic in the distance from the bound.
-    """
-    if lo >= cap:
-        raise ValueError(f"no staffing level up to max_agents={cap} meets {what}")
-    step = max(1, int(math.sqrt(load)))
-    hi = lo + 1
-    while not meets(hi):
-        if hi >= cap:
-            raise ValueError(f"no staffing level up to max_agents={cap} meets {what}")
-        lo = hi
-        hi = min(cap, hi + step)
-        step *= 2
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if meets(mid):
-            hi = mid
-        else:
-            lo = mid
-    return hi
 
 
 def agents_for_blocking(load_erl: float, max_blocking: float, *, max_agents: int = 100_000) -> int:
@@ -93,7 +68,7 @@ def agents_for_blocking(load_erl: float, max_blocking: float, *, max_agents: int
         return c > 0 and log_erlang_b(load, c) <= log_target
 
     lo = _fluid_lower_bound(load, target, cap)
-    return _fewest(meets, lo, load, cap, f"max_blocking={target} at load_erl={load:.6g}")
+    return fewest_agents(meets, lo, load, cap, f"max_blocking={target} at load_erl={load:.6g}")
 
 
 def load_for_blocking(agents: int, max_blocking: float) -> float:
@@ -166,4 +141,4 @@ def agents_for_abandonment(
         return r.p_abandon <= target and (sl is None or r.sl_answered_within_t >= sl)
 
     what = f"max_abandon={target}" + ("" if sl is None else f", service_level={sl} in {t} s")
-    return _fewest(meets, _fluid_lower_bound(load, target, cap), load, cap, what)
+    return fewest_agents(meets, _fluid_lower_bound(load, target, cap), load, cap, what)
