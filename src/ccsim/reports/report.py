@@ -5,34 +5,22 @@ plots. See ``docs/outputs.md`` for every file's schema. Reads results; never run
 from __future__ import annotations
 
 import math
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ccsim.analysis.contact_flags import with_cleared
-from ccsim.analysis.metrics import INTERVAL_COLUMNS, POOL_COLUMNS
-from ccsim.analysis.results import RESULT_TOTAL_KEYS, RunResult
+from ccsim.analysis.results import RunResult
 from ccsim.analysis.statistics import Estimate, ratio_estimate
 from ccsim.model.centre import CLEAR, SERVE_OUT, STOP
 from ccsim.reports.costs import cost_lines
 from ccsim.reports.files import atomic_write_text, write_csv, write_json
+from ccsim.reports.tables import interval_table, pool_table, replication_table, rows, when
 from ccsim.version import __version__
 
 __all__ = ["write_outputs", "SUMMARY_SCHEMA"]
 
 SUMMARY_SCHEMA = "ccsim.summary/3"
-
-
-def _when(result: RunResult, start_min: float) -> tuple[str, str]:
-    """(day label, HH:MM): the calendar date when the centre has one, else day 1, 2, ..."""
-    if result.start is not None:
-        t = result.start + timedelta(minutes=float(start_min))
-        return t.strftime("%Y-%m-%d %a"), t.strftime("%H:%M")
-    minutes = int(round(result.centre.clock_start_h * 60 + start_min))
-    day, m = divmod(minutes, 24 * 60)
-    return str(day + 1), f"{m // 60:02d}:{m % 60:02d}"
 
 
 def _est(e: Estimate) -> dict[str, float]:
@@ -247,7 +235,7 @@ def _report_md(result: RunResult, plot_names: list[str]) -> str:
     short = est["positive_demand_delta_h"].mean
     if short > 0 and not np.all(np.isnan(delta)):
         k = int(np.nanargmax(delta))
-        day, clock = _when(result, iv["start_min"][k])
+        day, clock = when(result, iv["start_min"][k])
         lines.append(
             f"Demand exceeds capacity by **{short:,.1f} agent-hours** in total"
             + (f" (95% CI {ci})" if (ci := _ci(est["positive_demand_delta_h"], False)) else "")
@@ -378,30 +366,12 @@ def write_outputs(
     is written last: its presence (with the config's ``digest`` and the ``code`` digest of
     ccsim that made it) marks the job as finished."""
     out_dir = Path(out_dir)
-    c = result.centre
-    iv = result.interval_means()
-    cols = [col for col in with_cleared(INTERVAL_COLUMNS, c) if col != "channel"]
-    rows = []
-    for r in range(len(iv["interval"])):
-        day, clock = _when(result, iv["start_min"][r])
-        rows.append(
-            [day, clock, c.channels[int(iv["channel"][r])].name] + [iv[col][r] for col in cols]
-        )
-    write_csv(out_dir / "intervals.csv", ["day", "time", "channel", *cols], rows)
-    pv = result.pool_means()
-    pcols = [col for col in POOL_COLUMNS if col != "pool"]
-    prow = []
-    for r in range(len(pv["interval"])):
-        day, clock = _when(result, pv["interval"][r] * c.interval_s / 60)
-        prow.append([day, clock, c.pools[int(pv["pool"][r])].name] + [pv[col][r] for col in pcols])
-    write_csv(out_dir / "pools.csv", ["day", "time", "pool", *pcols], prow)
-    rep_rows = []
-    keys = with_cleared(RESULT_TOTAL_KEYS, c)
-    for rep in result.replications:
-        rep_rows += [[rep.replication, "all", k, rep.totals[k]] for k in keys]
-        for ch, tot in zip(c.channels, rep.channel_totals, strict=True):
-            rep_rows += [[rep.replication, ch.name, k, tot[k]] for k in keys]
-    write_csv(out_dir / "replications.csv", ["replication", "channel", "metric", "value"], rep_rows)
+    for name, table in (
+        ("intervals.csv", interval_table(result)),
+        ("pools.csv", pool_table(result)),
+        ("replications.csv", replication_table(result)),
+    ):
+        write_csv(out_dir / name, list(table), rows(table))
     written = [out_dir / n for n in ("intervals.csv", "pools.csv", "replications.csv")]
     plot_names: list[str] = []
     if result.settings.plots:
