@@ -23,6 +23,8 @@ QUIET_DEFAULTS: tuple[tuple[tuple[str, ...], Any], ...] = (
     (("scenario", "arrivals"), {"process": "poisson", "k": None, "cv": None}),
     (("centre", "channels", "*", "arrivals"), {"process": "poisson", "k": None, "cv": None}),
     (("centre", "channels", "*", "service"), "fixed"),
+    (("run", "heat_map"), True),
+    (("run", "occupancy_ceiling"), 0.9),
 )
 
 

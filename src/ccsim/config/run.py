@@ -37,6 +37,16 @@ def run_settings_from_config(raw: Any, scenario: Scenario | Centre) -> RunSettin
     plots = d.get("plots", True)
     if not isinstance(plots, bool):
         raise ConfigError(f"{p}plots", plots, "must be true or false")
+    heat_map = d.get("heat_map", True)
+    if not isinstance(heat_map, bool):
+        raise ConfigError(f"{p}heat_map", heat_map, "must be true or false")
+    ceiling = number(d, "occupancy_ceiling", p, minimum=0.0, strict_min=True, maximum=1.0)
     return RunSettings(
-        seed=seed, replications=reps, n_jobs=n_jobs, warmup_s=60.0 * warmup_min, plots=plots
+        seed=seed,
+        replications=reps,
+        n_jobs=n_jobs,
+        warmup_s=60.0 * warmup_min,
+        plots=plots,
+        heat_map=heat_map,
+        occupancy_ceiling=ceiling,
     )

@@ -367,6 +367,8 @@ class RunConf:
     n_jobs: int = 1
     warmup_min: float = 0.0
     plots: bool = True
+    heat_map: bool = True  # the day x time-of-day map of the demand delta (multi-day runs)
+    occupancy_ceiling: float = 0.9  # the report warns of pool-intervals above it
 
 
 @dataclass
