@@ -1,25 +1,76 @@
-"""Plots of one run (PNG). Reads results; never runs the model."""
+"""Figures of one run. Reads results; never runs the model.
+
+Each figure has a function that returns a :class:`matplotlib.figure.Figure` without saving it
+(for notebooks and the DataFrame API): :func:`demand_delta_figure`,
+:func:`service_level_figure`, :func:`occupancy_figure` and :func:`delta_heatmap_figure` (None
+when the run is too short for one); :func:`write_plots` saves them as PNGs. The figures are
+built on matplotlib's Agg canvas directly, not through pyplot, so writing files needs no display
+and leaves the backend a notebook user chose alone.
+
+Time axes show the calendar when the run has one (``result.start``: day names at midnight,
+times of day on short horizons, weeks or months on long ones) and the clock otherwise
+(``08:00``, ``Day 2``): :mod:`ccsim.reports.figure_parts`; the heat map is
+:mod:`ccsim.reports.heatmap`. Channels and pools keep their colours (:mod:`ccsim.reports.palette`)
+in every figure; the deficit is red.
+"""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
-import matplotlib
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
 
-matplotlib.use("Agg")  # files only: no display needed, same pixels everywhere
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+from ccsim.analysis.results import RunResult
+from ccsim.reports.figure_parts import (
+    TimeTicks,
+    apply_time_axis,
+    new_figure,
+    shade_warmup,
+    side_legend,
+    time_ticks,
+    warmup_handle,
+)
+from ccsim.reports.files import save_png
+from ccsim.reports.heatmap import (
+    HEATMAP_FILE,
+    DeltaHeatmap,
+    delta_heatmap_data,
+    delta_heatmap_figure,
+)
+from ccsim.reports.palette import (
+    CAPACITY_COLOUR,
+    DEFICIT_COLOUR,
+    REFERENCE_COLOUR,
+    channel_colours,
+    pool_colours,
+)
 
-from ccsim.analysis.results import RunResult  # noqa: E402
-from ccsim.reports.files import save_png  # noqa: E402
+__all__ = [
+    "PLOT_FILES",
+    "HEATMAP_FILE",
+    "DeltaHeatmap",
+    "TimeTicks",
+    "demand_delta_figure",
+    "service_level_figure",
+    "occupancy_figure",
+    "delta_heatmap_figure",
+    "delta_heatmap_data",
+    "time_ticks",
+    "plot_demand_delta",
+    "plot_service_level",
+    "plot_occupancy",
+    "plot_delta_heatmap",
+    "write_plots",
+]
 
-__all__ = ["write_plots", "PLOT_FILES"]
+# Every figure a run may write, in the order written (the heat map only for runs of 2 days or
+# more on a whole-day grid, with ``run.heat_map``).
+PLOT_FILES = ("demand_delta.png", "service_level.png", "occupancy.png", HEATMAP_FILE)
 
-PLOT_FILES = ("demand_delta.png", "service_level.png", "occupancy.png")
-
-
-def _save(fig: plt.Figure, path: Path) -> Path:
-    return save_png(fig, path)
+# --- shared helpers ------------------------------------------------------------------------
 
 
 def _hours(result: RunResult, n: int) -> np.ndarray:
@@ -27,107 +78,12 @@ def _hours(result: RunResult, n: int) -> np.ndarray:
     return np.arange(n + 1) * result.centre.interval_s / 3600.0
 
 
-def _xlabel(result: RunResult) -> str:
-    if result.start is not None:
-        return f"hours since {result.start:%a %Y-%m-%d %H:%M}"
-    return f"hours since the start ({result.centre.clock_start_h:g} h on the clock)"
-
-
 def _steps(y: np.ndarray) -> np.ndarray:
     return np.append(y, y[-1])
 
 
-def _shade_warmup(result: RunResult, axes: list) -> None:
-    if result.settings.warmup_s > 0:
-        for a in axes:
-            a.axvspan(0, result.settings.warmup_s / 3600.0, color="gray", alpha=0.1)
-
-
-def _channel_axes(result: RunResult, height_per_channel: float) -> tuple[plt.Figure, np.ndarray]:
-    """One row of axes per channel, sharing the time axis."""
-    n_c = len(result.centre.channels)
-    return plt.subplots(
-        n_c,
-        1,
-        figsize=(11, height_per_channel * n_c + 0.8),
-        sharex=True,
-        squeeze=False,
-        constrained_layout=True,
-    )
-
-
-def _finish_channel_figure(
-    result: RunResult, fig: plt.Figure, axes: np.ndarray, title: str, path: Path
-) -> Path:
-    axes[-1, 0].set_xlabel(_xlabel(result))
-    _shade_warmup(result, list(axes[:, 0]))
-    fig.suptitle(f"{result.centre.name}: {title}")
-    return _save(fig, path)
-
-
-def _per_channel(result: RunResult, axes: np.ndarray):  # type: ignore[no-untyped-def]
-    """(index, channel, its axes, its rows in the channel-major interval columns)."""
-    n_k = result.centre.n_intervals
-    for ci, ch in enumerate(result.centre.channels):
-        yield ci, ch, axes[ci, 0], slice(ci * n_k, (ci + 1) * n_k)
-
-
-def plot_demand_delta(result: RunResult, path: Path) -> Path:
-    """Per channel: demand workload (what the simulated contacts that reached agents brought)
-    vs capacity, the delta shaded; the forecast's planned workload and the capacity the
-    service-level target needs (Erlang A when customers abandon, else Erlang C) for reference."""
-    c, iv = result.centre, result.interval_means()
-    xs = _hours(result, c.n_intervals)
-    fig, axes = _channel_axes(result, 2.6)
-    for ci, ch, ax, sl in _per_channel(result, axes):
-        demand, cap = _steps(iv["demand_workload_h"][sl]), _steps(iv["capacity_h"][sl])
-        req = np.where(
-            np.isnan(iv["required_agents_erlang_a"][sl]),
-            iv["required_agents_erlang_c"][sl],
-            iv["required_agents_erlang_a"][sl],
-        )
-        on_share = _ratio_safe(iv["capacity_h"][sl], iv["agents_scheduled"][sl])
-        # What the simulated customers brought, retries, repeats and chasers included.
-        ax.step(xs, demand, where="post", color="tab:blue", lw=1.2, label="demand workload")
-        ax.step(
-            xs,
-            _steps(iv["planned_workload_h"][sl]),
-            where="post",
-            color="tab:blue",
-            lw=0.8,
-            ls="--",
-            alpha=0.7,
-            label="planned workload (forecast)",
-        )
-        ax.step(xs, cap, where="post", color="black", lw=1.2, label="capacity")
-        ax.step(
-            xs,
-            _steps(req * on_share),
-            where="post",
-            color="gray",
-            ls=":",
-            lw=1,
-            label="capacity the SL target needs",
-        )
-        # Each interval as its own rectangle: fill_between's ``where`` with steps drops edges.
-        x2, d2, c2 = np.repeat(xs, 2)[1:-1], np.repeat(demand[:-1], 2), np.repeat(cap[:-1], 2)
-        ax.fill_between(
-            x2,
-            c2,
-            d2,
-            where=d2 > c2,
-            color="tab:red",
-            alpha=0.35,
-            lw=0,
-            label="deficit (demand delta > 0)",
-        )
-        ax.set_ylabel("agent-h / interval")
-        ax.set_title(f"{ch.name} ({ch.mode})", loc="left", fontsize=10)
-        if ci == 0:
-            ax.legend(loc="upper right", fontsize=7, ncol=5)
-    return _finish_channel_figure(
-        result, fig, axes, "demand workload vs capacity per channel", path
-    )
+def _interval_text(result: RunResult) -> str:
+    return f"{result.centre.interval_s / 60:g}-min interval"
 
 
 def _ratio_safe(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -136,67 +92,243 @@ def _ratio_safe(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out
 
 
-def plot_service_level(result: RunResult, path: Path) -> Path:
-    """Per channel: service level (answered within target / offered) and abandonment."""
+def _channel_figure(result: RunResult, height_per_channel: float):  # type: ignore[no-untyped-def]
+    """One row of axes per channel, sharing the time axis."""
+    n_c = len(result.centre.channels)
+    fig = new_figure(height_per_channel * n_c + 1.1)
+    axes = fig.subplots(n_c, 1, sharex=True, squeeze=False)[:, 0]
+    return fig, axes
+
+
+def _target_text(ch) -> str:  # type: ignore[no-untyped-def]
+    t = f"{ch.target_s:g} s" if ch.mode == "sync" else f"{ch.target_s / 3600:g} h"
+    return f"{ch.target_service_level:.0%} within {t}"
+
+
+def _short_text(result: RunResult, ci: int) -> str:
+    """Agent-hours short of a channel over the measured intervals, from its estimates."""
+    if ci >= len(result.channel_estimates):
+        return ""
+    e = result.channel_estimates[ci].get("positive_demand_delta_h")
+    if e is None or not math.isfinite(e.mean):
+        return ""
+    ci95 = "" if not math.isfinite(e.half_width) else f" (95% CI ± {e.half_width:,.1f})"
+    after = " after the warm-up" if result.settings.warmup_s > 0 else ""
+    return f"{e.mean:,.1f} agent-h short{after}{ci95}"
+
+
+# --- figures -------------------------------------------------------------------------------
+
+
+def demand_delta_figure(result: RunResult) -> Figure:
+    """Per channel: demand workload (what the simulated contacts that reached agents brought)
+    vs capacity, the deficit shaded red; the forecast's planned workload and the capacity the
+    service-level target needs (Erlang A when customers abandon, else Erlang C) for reference.
+    Agent-hours per interval against the run's calendar or clock."""
     c, iv = result.centre, result.interval_means()
     xs = _hours(result, c.n_intervals)
-    fig, axes = _channel_axes(result, 2.2)
-    for ci, ch, ax, sl in _per_channel(result, axes):
-        target = f"{ch.target_s:g} s" if ch.mode == "sync" else f"{ch.target_s / 3600:g} h"
+    colours = channel_colours(ch.name for ch in c.channels)
+    ticks = time_ticks(result)
+    fig, axes = _channel_figure(result, 2.3)
+    n_k = c.n_intervals
+    for ci, ch in enumerate(c.channels):
+        ax, sl = axes[ci], slice(ci * n_k, (ci + 1) * n_k)
+        colour = colours[ch.name]
+        demand, cap = _steps(iv["demand_workload_h"][sl]), _steps(iv["capacity_h"][sl])
+        req = np.where(
+            np.isnan(iv["required_agents_erlang_a"][sl]),
+            iv["required_agents_erlang_c"][sl],
+            iv["required_agents_erlang_a"][sl],
+        )
+        on_share = _ratio_safe(iv["capacity_h"][sl], iv["agents_scheduled"][sl])
+        # Each interval as its own rectangle: fill_between's ``where`` with steps drops edges.
+        x2, d2, c2 = np.repeat(xs, 2)[1:-1], np.repeat(demand[:-1], 2), np.repeat(cap[:-1], 2)
+        ax.fill_between(
+            x2,
+            c2,
+            d2,
+            where=d2 > c2,
+            color=DEFICIT_COLOUR,
+            alpha=0.45,
+            lw=0,
+            label="deficit: demand > capacity",
+            zorder=1,
+        )
+        ax.step(
+            xs,
+            _steps(iv["planned_workload_h"][sl]),
+            where="post",
+            color=colour,
+            lw=0.9,
+            ls="--",
+            alpha=0.75,
+            label="planned workload (forecast)",
+            zorder=2,
+        )
+        ax.step(
+            xs,
+            _steps(req * on_share),
+            where="post",
+            color=REFERENCE_COLOUR,
+            ls=":",
+            lw=1.1,
+            label="capacity the SL target needs",
+            zorder=2,
+        )
+        ax.step(xs, cap, where="post", color=CAPACITY_COLOUR, lw=1.1, label="capacity", zorder=3)
+        ax.step(xs, demand, where="post", color=colour, lw=1.6, label="demand workload", zorder=4)
+        warm = shade_warmup(result, ax)
+        ax.set_ylim(bottom=0)
+        ax.set_ylabel("agent-h")
+        ax.set_title(
+            f"{ch.name} ({ch.mode}, target {_target_text(ch)})",
+            loc="left",
+            fontsize=10,
+            color=colour,
+            fontweight="bold",
+        )
+        ax.set_title(_short_text(result, ci), loc="right", fontsize=9)
+        handles, _ = ax.get_legend_handles_labels()
+        order = [4, 1, 3, 2, 0]  # demand, planned, capacity, needed, deficit
+        handles = [handles[i] for i in order] + ([warmup_handle()] if warm else [])
+        side_legend(ax, handles)
+        apply_time_axis(result, ax, ticks)
+    axes[-1].set_xlabel(ticks.label)
+    fig.suptitle(
+        f"{c.name}: demand workload vs capacity per channel "
+        f"(agent-hours per {_interval_text(result)})"
+    )
+    return fig
+
+
+def service_level_figure(result: RunResult) -> Figure:
+    """Per channel: service level (answered within the target / offered) and abandonment rate
+    per interval, against the target; gaps where nothing was offered."""
+    c, iv = result.centre, result.interval_means()
+    xs = _hours(result, c.n_intervals)
+    colours = channel_colours(ch.name for ch in c.channels)
+    ticks = time_ticks(result)
+    fig, axes = _channel_figure(result, 2.0)
+    n_k = c.n_intervals
+    for ci, ch in enumerate(c.channels):
+        ax, sl = axes[ci], slice(ci * n_k, (ci + 1) * n_k)
+        colour = colours[ch.name]
+        ab = iv["abandon_rate"][sl]
+        if np.nan_to_num(ab).any():
+            ax.fill_between(
+                xs,
+                0,
+                np.nan_to_num(_steps(ab)),
+                step="post",
+                color="0.35",
+                alpha=0.18,
+                lw=0,
+            )
+            ax.step(xs, _steps(ab), where="post", color="0.3", lw=0.9, label="abandonment rate")
         ax.step(
             xs,
             _steps(iv["sl_answered_within_t"][sl]),
             where="post",
-            color="tab:blue",
-            label=f"answered within {target} / offered",
-        )
-        ax.step(
-            xs,
-            _steps(iv["abandon_rate"][sl]),
-            where="post",
-            color="tab:red",
-            label="abandonment rate",
+            color=colour,
+            lw=1.6,
+            label="service level (answered in time / offered)",
         )
         ax.axhline(
             ch.target_service_level,
-            color="gray",
+            color=CAPACITY_COLOUR,
             ls="--",
-            lw=1,
-            label=f"target {ch.target_service_level:.0%}",
+            lw=0.9,
+            label=f"target {_target_text(ch)}",
         )
+        warm = shade_warmup(result, ax)
         ax.set_ylim(-0.02, 1.02)
-        ax.set_title(f"{ch.name} ({ch.mode})", loc="left", fontsize=10)
-        if ci == 0:
-            ax.legend(loc="lower right", fontsize=7, ncol=3)
-    return _finish_channel_figure(
-        result, fig, axes, "service level and abandonment per interval", path
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        ax.set_title(
+            f"{ch.name} ({ch.mode})", loc="left", fontsize=10, color=colour, fontweight="bold"
+        )
+        handles, _ = ax.get_legend_handles_labels()
+        handles = [handles[-2], *handles[:-2], handles[-1]]  # service level, abandonment, target
+        side_legend(ax, handles + ([warmup_handle()] if warm else []))
+        apply_time_axis(result, ax, ticks)
+    axes[-1].set_xlabel(ticks.label)
+    fig.suptitle(
+        f"{c.name}: service level and abandonment per channel (% of contacts offered per "
+        f"{_interval_text(result)})"
     )
+    return fig
 
 
-def plot_occupancy(result: RunResult, path: Path) -> Path:
-    """Occupancy per pool (busy / on-phone time, chats counted once per agent). Above 1 where
-    agents finish contacts after their shift ended: shown, not clipped."""
+def occupancy_figure(result: RunResult) -> Figure:
+    """Occupancy per pool (busy / on-phone time, chats counted once per agent). Above 100%
+    where agents finish contacts after their shift ended: shown, not clipped."""
     c, pv = result.centre, result.pool_means()
     n_k = c.n_intervals
     xs = _hours(result, n_k)
-    fig, ax = plt.subplots(figsize=(11, 3.4), constrained_layout=True)
+    colours = pool_colours(p.name for p in c.pools)
+    ticks = time_ticks(result)
+    fig = new_figure(3.9)
+    ax = fig.subplots()
     for p, pool in enumerate(c.pools):
         sl = slice(p * n_k, (p + 1) * n_k)
-        ax.step(xs, _steps(pv["occupancy"][sl]), where="post", label=pool.name)
+        ax.step(
+            xs,
+            _steps(pv["occupancy"][sl]),
+            where="post",
+            color=colours[pool.name],
+            lw=1.4,
+            label=pool.name,
+        )
+    ax.axhline(1.0, color=CAPACITY_COLOUR, lw=0.8, ls="--", label="100%")
     occ = pv["occupancy"]
     top = float(np.nanmax(occ)) if np.isfinite(occ).any() else 1.0
     ax.set_ylim(0, 1.05 * max(top, 1.0))
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_ylabel("occupancy")
-    ax.set_xlabel(_xlabel(result))
-    ax.legend(loc="lower right", fontsize=8)
-    _shade_warmup(result, [ax])
-    ax.set_title(f"{c.name}: occupancy per pool")
-    return _save(fig, path)
+    warm = shade_warmup(result, ax)
+    handles, _ = ax.get_legend_handles_labels()
+    side_legend(ax, handles + ([warmup_handle()] if warm else []))
+    apply_time_axis(result, ax, ticks)
+    ax.set_xlabel(ticks.label)
+    ax.set_title(
+        f"{c.name}: occupancy per pool (busy / staffed agent time on the phone, per "
+        f"{_interval_text(result)})"
+    )
+    return fig
+
+
+# --- heat map ------------------------------------------------------------------------------
+
+# --- files ---------------------------------------------------------------------------------
+
+
+def plot_demand_delta(result: RunResult, path: Path) -> Path:
+    return save_png(demand_delta_figure(result), path)
+
+
+def plot_service_level(result: RunResult, path: Path) -> Path:
+    return save_png(service_level_figure(result), path)
+
+
+def plot_occupancy(result: RunResult, path: Path) -> Path:
+    return save_png(occupancy_figure(result), path)
+
+
+def plot_delta_heatmap(result: RunResult, path: Path) -> Path | None:
+    fig = delta_heatmap_figure(result)
+    return None if fig is None else save_png(fig, path)
 
 
 def write_plots(result: RunResult, out_dir: Path) -> list[Path]:
-    return [
+    """The run's PNGs, in :data:`PLOT_FILES` order; the heat map when ``run.heat_map`` and the
+    run is long enough for one."""
+    out_dir = Path(out_dir)
+    paths = [
         plot_demand_delta(result, out_dir / PLOT_FILES[0]),
         plot_service_level(result, out_dir / PLOT_FILES[1]),
         plot_occupancy(result, out_dir / PLOT_FILES[2]),
     ]
+    if result.settings.heat_map:
+        heat = plot_delta_heatmap(result, out_dir / HEATMAP_FILE)
+        if heat is not None:
+            paths.append(heat)
+    return paths

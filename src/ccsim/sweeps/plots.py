@@ -1,5 +1,7 @@
-"""Figures of a comparison (PNG): waterfall, per-strategy effects, response curves against a
-swept parameter with the Erlang formulas overlaid. Reads a :class:`ComparisonReport`."""
+"""Figures of a comparison (PNG): waterfall, per-strategy effects (on the centre and per
+channel, channels in their run colours: :mod:`ccsim.reports.palette`), response curves against
+a swept parameter with the Erlang formulas overlaid. Reads a :class:`ComparisonReport`. Figures
+are drawn on matplotlib's Agg canvas, not through pyplot: no display, no global backend."""
 
 from __future__ import annotations
 
@@ -7,23 +9,32 @@ import math
 import re
 from pathlib import Path
 
-import matplotlib
+import matplotlib as mpl
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
-matplotlib.use("Agg")  # files only
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from ccsim.reports.files import save_png  # noqa: E402
-from ccsim.sweeps.collect import Collection, Job  # noqa: E402
-from ccsim.sweeps.costs import currencies  # noqa: E402
-from ccsim.sweeps.pairing import (  # noqa: E402
+from ccsim.analysis.effects import paired_effect
+from ccsim.reports.files import save_png
+from ccsim.reports.palette import DEFICIT_COLOUR, channel_colours
+from ccsim.sweeps.collect import Collection, Job
+from ccsim.sweeps.costs import currencies
+from ccsim.sweeps.pairing import (
     EFFECT_METRICS,
     RATE_METRICS,
     ComparisonReport,
     added_strategy,
 )
 
-__all__ = ["write_comparison_plots", "RESPONSE_METRICS"]
+__all__ = [
+    "write_comparison_plots",
+    "channel_effects_figure",
+    "channel_names",
+    "RESPONSE_METRICS",
+    "CHANNEL_EFFECT_METRICS",
+]
 
 WATERFALL_METRICS = ("demand_delta_h", "positive_demand_delta_h", "unmet_contacts")
 RESPONSE_METRICS = (
@@ -44,7 +55,23 @@ _TITLES = {
 }
 
 
-def _save(fig: plt.Figure, path: Path) -> Path:
+# Better (lower) and worse in the waterfalls; worse in the deficit's red.
+BETTER_COLOUR = "#2ca02c"
+WORSE_COLOUR = DEFICIT_COLOUR
+TOTAL_COLOUR = "#4c72b0"
+WIDTH_IN = 13.5  # 1215 px at save_png's 90 dpi, as the run's figures
+# Per channel: the figures a planner compares channels on.
+CHANNEL_EFFECT_METRICS = ("positive_demand_delta_h", "sl_answered_within_t", "abandon_rate")
+
+
+def _subplots(nrows: int, ncols: int, height_in: float, width_in: float = WIDTH_IN):  # type: ignore[no-untyped-def]
+    """(figure, axes array) on the Agg canvas, constrained layout."""
+    fig = Figure(figsize=(width_in, height_in), layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig, fig.subplots(nrows, ncols, squeeze=False)
+
+
+def _save(fig: Figure, path: Path) -> Path:
     return save_png(fig, path)
 
 
@@ -54,13 +81,7 @@ def _nan(x: object) -> float:
 
 def _waterfall(report: ComparisonReport, path: Path) -> Path:
     ws = report.waterfalls
-    fig, axes = plt.subplots(
-        len(ws),
-        len(WATERFALL_METRICS),
-        figsize=(5.5 * len(WATERFALL_METRICS), 4.2 * len(ws) + 0.6),
-        squeeze=False,
-        constrained_layout=True,
-    )
+    fig, axes = _subplots(len(ws), len(WATERFALL_METRICS), 4.2 * len(ws) + 0.6)
     for row, w in enumerate(ws):
         for col, m in enumerate(WATERFALL_METRICS):
             ax = axes[row, col]
@@ -69,7 +90,7 @@ def _waterfall(report: ComparisonReport, path: Path) -> Path:
             cum = 0.0  # change from the baseline so far
             for i, s in enumerate(w.steps):
                 e = s[m]
-                colour = "tab:green" if e.mean <= 0 else "tab:red"
+                colour = BETTER_COLOUR if e.mean <= 0 else WORSE_COLOUR
                 ax.bar(i, e.mean, bottom=cum, color=colour, alpha=0.8, edgecolor="0.3")
                 if not math.isnan(e.half_width):
                     ax.errorbar(i, cum + e.mean, yerr=e.half_width, color="k", capsize=4)
@@ -79,7 +100,7 @@ def _waterfall(report: ComparisonReport, path: Path) -> Path:
                 labels.append(f"+ {added_strategy(w.chain[i + 1], w.chain[i])}")
             t = w.total[m]
             x = len(w.steps)
-            ax.bar(x, t.mean, color="tab:blue", alpha=0.8, edgecolor="0.3")
+            ax.bar(x, t.mean, color=TOTAL_COLOUR, alpha=0.8, edgecolor="0.3")
             if not math.isnan(t.half_width):
                 ax.errorbar(x, t.mean, yerr=t.half_width, color="k", capsize=4)
             labels.append("total")
@@ -99,9 +120,7 @@ def _money_waterfall(report: ComparisonReport, path: Path) -> Path:
     """Per chain: the net cost of each added strategy, stacked from the baseline's cost, with
     the total; beside it what each step's levers cost and what they save (95% CIs)."""
     ws = [w for w in report.waterfalls if w.money_steps]
-    fig, axes = plt.subplots(
-        len(ws), 2, figsize=(12, 4.4 * len(ws) + 0.6), squeeze=False, constrained_layout=True
-    )
+    fig, axes = _subplots(len(ws), 2, 4.4 * len(ws) + 0.6)
     for row, w in enumerate(ws):
         cur = currencies(w.chain)
         labels = [f"+ {added_strategy(w.chain[i + 1], w.chain[i])}" for i in range(len(w.steps))]
@@ -109,7 +128,7 @@ def _money_waterfall(report: ComparisonReport, path: Path) -> Path:
         cum = 0.0
         for i, step in enumerate(w.money_steps):
             e = step["cost_total"]
-            colour = "tab:green" if e.mean <= 0 else "tab:red"
+            colour = BETTER_COLOUR if e.mean <= 0 else WORSE_COLOUR
             ax.bar(i, e.mean, bottom=cum, color=colour, alpha=0.8, edgecolor="0.3")
             if not math.isnan(e.half_width):
                 ax.errorbar(i, cum + e.mean, yerr=e.half_width, color="k", capsize=4)
@@ -118,7 +137,7 @@ def _money_waterfall(report: ComparisonReport, path: Path) -> Path:
             cum += e.mean
         t = w.money_total["cost_total"]
         x = len(w.money_steps)
-        ax.bar(x, t.mean, color="tab:blue", alpha=0.8, edgecolor="0.3")
+        ax.bar(x, t.mean, color=TOTAL_COLOUR, alpha=0.8, edgecolor="0.3")
         if not math.isnan(t.half_width):
             ax.errorbar(x, t.mean, yerr=t.half_width, color="k", capsize=4)
         ax.axhline(0, color="0.3", lw=0.8)
@@ -134,8 +153,8 @@ def _money_waterfall(report: ComparisonReport, path: Path) -> Path:
         items = [*w.money_steps, w.money_total]
         pos = np.arange(len(items))
         for offset, key, colour, name in (
-            (-0.2, "lever_cost", "tab:red", "lever cost"),
-            (0.2, "saving", "tab:green", "saving (penalties)"),
+            (-0.2, "lever_cost", WORSE_COLOUR, "lever cost"),
+            (0.2, "saving", BETTER_COLOUR, "saving (penalties)"),
         ):
             mean = np.array([it[key].mean for it in items])
             half = np.nan_to_num(np.array([it[key].half_width for it in items]))
@@ -168,13 +187,7 @@ def _effects(report: ComparisonReport, path: Path) -> Path:
         swept = ", ".join(f"{k}={c.job.overrides.get(k, '-')}" for k in coll.params)
         labels.append(f"{c.job.variant} ({swept})" if swept else c.job.variant)
     n_rows = -(-len(EFFECT_METRICS) // 3)
-    fig, axes = plt.subplots(
-        n_rows,
-        3,
-        figsize=(14, (1.0 + 0.45 * len(comps)) * n_rows),
-        squeeze=False,
-        constrained_layout=True,
-    )
+    fig, axes = _subplots(n_rows, 3, (1.0 + 0.45 * len(comps)) * n_rows)
     for ax in axes.flat[len(EFFECT_METRICS) :]:
         ax.set_visible(False)
     y = np.arange(len(comps))
@@ -190,6 +203,72 @@ def _effects(report: ComparisonReport, path: Path) -> Path:
         ax.set_title(f"{_TITLES.get(m, m)}{unit}", fontsize=10)
     fig.suptitle("Effect of each strategy on its own: paired difference vs baseline (95% CI)")
     return _save(fig, path)
+
+
+def channel_names(coll: Collection) -> list[str]:
+    """The channels of a comparison's jobs (every job's, in the order their runs list them)."""
+    seen: dict[str, None] = {}
+    for j in coll.jobs:
+        for ch, _ in j.values:
+            if ch != "all":
+                seen.setdefault(ch, None)
+    return list(seen)
+
+
+def channel_effects_figure(report: ComparisonReport) -> Figure | None:
+    """Per strategy on its own (one strategy on top of the baseline's), its paired effect on
+    each channel (95% CI): agent-hours short, service level and abandonment rate, a bar per
+    channel in the channel's colour (the same as in the runs' figures). None for single-channel
+    comparisons or without such a strategy job."""
+    comps = [
+        c
+        for c in report.comparisons
+        if c.baseline is not None and _one_more(c.job, report.baseline)
+    ]
+    chans = channel_names(report.collection)
+    if len(chans) < 2 or not comps:
+        return None
+    colours = channel_colours(chans)
+    coll = report.collection
+    labels = []
+    for c in comps:
+        swept = ", ".join(f"{k}={c.job.overrides.get(k, '-')}" for k in coll.params)
+        labels.append(f"{c.job.variant} ({swept})" if swept else c.job.variant)
+    n_ch = len(chans)
+    fig, axes = _subplots(1, len(CHANNEL_EFFECT_METRICS), 1.6 + len(comps) * (0.2 * n_ch + 0.3))
+    bar_h = 0.8 / n_ch
+    group = np.arange(len(comps))
+    for ax, m in zip(axes[0], CHANNEL_EFFECT_METRICS, strict=True):
+        scale = 100.0 if m in RATE_METRICS else 1.0
+        for k, ch in enumerate(chans):
+            eff = [
+                paired_effect(
+                    c.job.replication_values(m, ch),
+                    c.baseline.replication_values(m, ch),  # type: ignore[union-attr]
+                )
+                for c in comps
+            ]
+            mean = np.array([e.mean for e in eff]) * scale
+            half = np.nan_to_num(np.array([e.half_width for e in eff]) * scale)
+            ax.barh(
+                group - 0.4 + (k + 0.5) * bar_h,
+                np.nan_to_num(mean),
+                height=bar_h * 0.9,
+                color=colours[ch],
+                xerr=half,
+                error_kw={"ecolor": "0.25", "capsize": 2, "lw": 0.8},
+                label=ch,
+            )
+        ax.axvline(0, color="0.3", lw=0.8)
+        ax.set_yticks(group, labels if ax is axes[0, 0] else [""] * len(group))
+        ax.set_ylim(len(comps) - 0.5, -0.5)
+        ax.grid(axis="x", alpha=0.3)
+        unit = " (pp)" if scale == 100.0 else ""
+        ax.set_title(f"change in {_TITLES.get(m, m)}{unit}", fontsize=10)
+    handles, names = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="outside lower center", ncol=n_ch, fontsize=9, frameon=False)
+    fig.suptitle("Effect of each strategy per channel: paired difference vs baseline (95% CI)")
+    return fig
 
 
 def _numeric(values: list[str]) -> bool:
@@ -243,8 +322,8 @@ def _response(coll: Collection, param: str, path: Path) -> Path:
         if seeds:
             parts.append(f"seed {j.seed}")
         groups.setdefault(", ".join(parts) or "simulated", []).append(j)
-    fig, axes = plt.subplots(2, 3, figsize=(15, 8.5), squeeze=False, constrained_layout=True)
-    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    fig, axes = _subplots(2, 3, 8.0)
+    colours = mpl.rcParams["axes.prop_cycle"].by_key()["color"]
     models: set[str] = set()
     load = _load_axis(jobs, param)
     for ax, m in zip(axes.flat, RESPONSE_METRICS, strict=False):
@@ -280,7 +359,7 @@ def _response(coll: Collection, param: str, path: Path) -> Path:
     legend_ax.axis("off")
     handles, labels = axes.flat[0].get_legend_handles_labels()
     if models:
-        handles.append(plt.Line2D([], [], color="k", ls="--", marker="x", lw=0.9))
+        handles.append(Line2D([], [], color="k", ls="--", marker="x", lw=0.9))
         labels.append("formula: " + ", ".join(sorted(models)))
     legend_ax.legend(handles, labels, loc="center", fontsize=9, title="solid: simulated, 95% CI")
     fig.suptitle(
@@ -299,10 +378,8 @@ def _effect_response(report: ComparisonReport, param: str, path: Path) -> Path |
     for c in comps:
         groups.setdefault(c.job.variant, []).append(c)
     n_rows = -(-len(EFFECT_METRICS) // 3)
-    fig, axes = plt.subplots(
-        n_rows, 3, figsize=(15, 3.6 * n_rows), squeeze=False, constrained_layout=True
-    )
-    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    fig, axes = _subplots(n_rows, 3, 3.4 * n_rows)
+    colours = mpl.rcParams["axes.prop_cycle"].by_key()["color"]
     for ax, m in zip(axes.flat, EFFECT_METRICS, strict=False):
         scale = 100.0 if m in RATE_METRICS else 1.0
         for gi, (label, members) in enumerate(sorted(groups.items())):
@@ -334,7 +411,7 @@ def _effect_response(report: ComparisonReport, param: str, path: Path) -> Path |
     return _save(fig, path)
 
 
-def _spans_decades(ax: plt.Axes) -> bool:
+def _spans_decades(ax: Axes) -> bool:
     ys = [y for line in ax.get_lines() for y in np.asarray(line.get_ydata(), dtype=float)]
     ys = [y for y in ys if np.isfinite(y) and y > 0]
     return bool(ys) and max(ys) > 100.0 * max(min(ys), 1.0)
@@ -355,6 +432,9 @@ def write_comparison_plots(report: ComparisonReport, out_dir: Path) -> list[Path
         c.baseline is not None and _one_more(c.job, report.baseline) for c in report.comparisons
     ):
         paths.append(_effects(report, out_dir / "effects.png"))
+    by_channel = channel_effects_figure(report)
+    if by_channel is not None:
+        paths.append(_save(by_channel, out_dir / "effects_by_channel.png"))
     for p in response_params(report.collection):
         paths.append(_response(report.collection, p, out_dir / f"response_{_safe(p)}.png"))
         effect = _effect_response(report, p, out_dir / f"effect_{_safe(p)}.png")
