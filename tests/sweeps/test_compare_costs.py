@@ -170,6 +170,7 @@ def test_older_result_folders_without_costs(study, tmp_path):
         summary.pop("pools")
         summary["totals"] = {k: v for k, v in summary["totals"].items() if "cost" not in k}
         (old / job / "summary.json").write_text(json.dumps(summary))
+        (old / job / "replications.parquet").unlink()  # older ccsim wrote the CSV only
         path = old / job / "replications.csv"
         rows = _rows(path)
         keep = [r for r in rows if r["metric"] not in MONEY_METRICS and "cost" not in r["metric"]]

@@ -1,7 +1,8 @@
 """Collect the job folders of a sweep or study into one tidy table.
 
-A job folder holds ``summary.json`` (finished) or ``error.json`` (failed), ``replications.csv``
-and, when Hydra ran it, ``.hydra/overrides.yaml``. This module finds them at any depth under a
+A job folder holds ``summary.json`` (finished) or ``error.json`` (failed),
+``replications.parquet`` and ``replications.csv`` (older ccsim: the CSV only) and, when Hydra ran
+it, ``.hydra/overrides.yaml``. This module finds them at any depth under a
 folder, reads what comparisons need (seed, replications, strategies, swept overrides, the Erlang
 reference, per-replication values) and writes ``tidy.csv``. Reads outputs; never runs the model.
 """
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ccsim.reports.files import write_csv
+from ccsim.reports.files import fmt, write_csv
 
 __all__ = [
     "Job",
@@ -27,6 +28,8 @@ __all__ = [
     "parse_override",
     "variant_name",
     "write_tidy",
+    "tidy_rows",
+    "read_replications",
     "TIDY_COLUMNS",
 ]
 
@@ -120,22 +123,81 @@ def _float(cell: str) -> float:
     return float(cell) if cell.strip() else math.nan
 
 
-def _read_replications(path: Path) -> dict[tuple[str, str], dict[int, float]]:
-    values: dict[tuple[str, str], dict[int, float]] = {}
+Values = dict[tuple[str, str], dict[int, float]]
+REPLICATION_COLUMNS = ("replication", "channel", "metric", "value")
+
+
+def _replications_csv(path: Path) -> Values:
+    values: Values = {}
     with open(path, newline="", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            key = (row["channel"], row["metric"])
-            values.setdefault(key, {})[int(row["replication"])] = _float(row["value"])
+        reader = csv.DictReader(fh)
+        missing = [c for c in REPLICATION_COLUMNS if c not in (reader.fieldnames or ())]
+        if missing:
+            raise ValueError(f"no column {', '.join(missing)}")
+        for line, row in enumerate(reader, start=2):
+            try:
+                key = (row["channel"], row["metric"])
+                values.setdefault(key, {})[int(row["replication"])] = _float(row["value"])
+            except (TypeError, ValueError, AttributeError) as exc:
+                raise ValueError(f"line {line}: {exc}") from None
     return values
+
+
+def _replications_parquet(path: Path) -> Values:
+    """Values at the CSV's precision (10 significant digits), so that a comparison does not
+    depend on which of the two files it read."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(path)
+    missing = [c for c in REPLICATION_COLUMNS if c not in schema.names]
+    if missing:
+        raise ValueError(f"no column {', '.join(missing)}")
+    types = {c: schema.field(c).type for c in REPLICATION_COLUMNS}
+    numeric = pa.types.is_floating(types["value"]) or pa.types.is_integer(types["value"])
+    if not pa.types.is_integer(types["replication"]) or not numeric:
+        raise ValueError(
+            f"replication must be integers and value numbers, not "
+            f"{types['replication']} and {types['value']}"
+        )
+    cols = pq.read_table(path, columns=list(REPLICATION_COLUMNS)).to_pydict()
+    values: Values = {}
+    for rep, channel, metric, v in zip(*(cols[c] for c in REPLICATION_COLUMNS), strict=True):
+        if rep is None or channel is None or metric is None:
+            raise ValueError("an empty replication, channel or metric")
+        cell = math.nan if v is None else float(fmt(v) or "nan")
+        values.setdefault((str(channel), str(metric)), {})[int(rep)] = cell
+    return values
+
+
+def read_replications(folder: Path) -> Values:
+    """Every replication's values in a job folder, (channel, metric) -> {replication: value}:
+    from ``replications.parquet``, else (a folder of an older ccsim, or an unreadable Parquet)
+    ``replications.csv``. One line saying what went wrong when neither can be read."""
+    import pyarrow as pa
+
+    problems = []
+    for name, read in (
+        ("replications.parquet", _replications_parquet),
+        ("replications.csv", _replications_csv),
+    ):
+        path = folder / name
+        if not path.is_file():
+            continue
+        try:
+            return read(path)
+        except (OSError, ValueError, KeyError, TypeError, pa.ArrowException) as exc:
+            problems.append(f"{name} malformed or unreadable ({_first_line(str(exc))})")
+    if not problems:
+        raise ValueError("summary.json but no replications.parquet or replications.csv")
+    raise ValueError("; ".join(problems))
 
 
 def _load_job(folder: Path, name: str) -> Job:
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     if not isinstance(summary, dict) or "totals" not in summary:
         raise ValueError("summary.json has no totals")
-    rep_path = folder / "replications.csv"
-    if not rep_path.is_file():
-        raise ValueError("summary.json but no replications.csv")
+    values = read_replications(folder)
     overrides: dict[str, str] = {}
     override_strategies: tuple[str, ...] = ()
     for line in _read_overrides(folder):
@@ -161,7 +223,7 @@ def _load_job(folder: Path, name: str) -> Job:
         totals=summary["totals"],
         reference=summary.get("reference"),
         config=summary.get("config") or {},
-        values=_read_replications(rep_path),
+        values=values,
         currency=str(summary.get("currency") or ""),
     )
 
@@ -220,8 +282,14 @@ def collect(root: Path | str) -> Collection:
 
 
 def write_tidy(coll: Collection, path: Path) -> Path:
-    """One row per job x replication x channel x metric, then one column per swept parameter
-    (empty where a job did not set it)."""
+    """``tidy.csv``: :func:`tidy_rows`."""
+    write_csv(path, *tidy_rows(coll))
+    return path
+
+
+def tidy_rows(coll: Collection) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows of the tidy table: one row per job x replication x channel x metric,
+    then one column per swept parameter (empty where a job did not set it)."""
     header = [*TIDY_COLUMNS, *coll.params]
     rows = []
     for job in coll.jobs:
@@ -230,5 +298,4 @@ def write_tidy(coll: Collection, path: Path) -> Path:
         for (channel, metric), by_rep in job.values.items():
             for rep, value in sorted(by_rep.items()):
                 rows.append([job.name, job.variant, seed, rep, channel, metric, value, *extra])
-    write_csv(path, header, rows)
-    return path
+    return header, rows
