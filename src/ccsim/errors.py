@@ -22,10 +22,29 @@ class ConfigError(ValueError):
 
 
 class InputFileError(ValueError):
-    """A user-supplied data file (forecast, roster) is malformed: names file, line and column."""
+    """A user-supplied data file (forecast, roster) is malformed: names file, line and column.
 
-    def __init__(self, path: str, line: int, column: str, problem: str) -> None:
+    In an Excel workbook ``sheet`` names the worksheet and ``line`` is the Excel row number;
+    ``where`` adds the file's own header and the cell (``header 'Offered', cell C14``) when the
+    column is read under another name (``centre.forecast_columns``) or from a workbook.
+    """
+
+    def __init__(
+        self,
+        path: str,
+        line: int,
+        column: str,
+        problem: str,
+        *,
+        sheet: str | None = None,
+        where: str | None = None,
+    ) -> None:
         self.path = path
         self.line = line
         self.column = column
-        super().__init__(f"{path}:{line}: column {column!r}: {problem}")
+        self.problem = problem
+        self.sheet = sheet
+        self.where = where
+        place = f"{path}:{line}" if sheet is None else f"{path}, sheet {sheet!r}, row {line}"
+        label = f"column {column!r}" + (f" ({where})" if where else "")
+        super().__init__(f"{place}: {label}: {problem}")

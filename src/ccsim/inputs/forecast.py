@@ -1,8 +1,8 @@
-"""Read a planners' forecast CSV: contacts offered (and optionally handle time) per interval,
-channel and intent, checked line by line.
+"""Read a planners' forecast (a CSV file or an Excel sheet): contacts offered (and optionally
+handle time) per interval, channel and intent, checked line by line.
 
 The format is described in ``docs/input_files.md``. Every problem raises
-:class:`~ccsim.errors.InputFileError` naming the file, the line and the column.
+:class:`~ccsim.errors.InputFileError` naming the file (and sheet), the line and the column.
 """
 
 from __future__ import annotations
@@ -11,17 +11,21 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 
 from ccsim.errors import InputFileError
-from ccsim.inputs.tables import parse_float, parse_timestamp, read_table, required_text
+from ccsim.inputs.excel import TIMESTAMP, Kind
+from ccsim.inputs.tables import Table, parse_float, parse_timestamp, read_table, required_text
 
 __all__ = ["Forecast", "read_forecast_csv"]
 
 FORECAST_REQUIRED = ("interval_start", "channel", "volume")
 FORECAST_OPTIONAL = ("intent", "aht_s")
+FORECAST_COLUMNS = FORECAST_REQUIRED + FORECAST_OPTIONAL
+# How Excel cells are read: serial numbers as dates, durations (0:05:20) as seconds.
+FORECAST_KINDS: dict[str, Kind] = {"interval_start": TIMESTAMP, "aht_s": 1.0}
 
 
 @dataclass(frozen=True)
@@ -59,14 +63,24 @@ def _check_names(arg: str, names: Sequence[str]) -> tuple[str, ...]:
 
 
 def read_forecast_csv(
-    path: str | Path, *, channels: Sequence[str], intents: Sequence[str], interval_min: int
+    path: str | Path,
+    *,
+    channels: Sequence[str],
+    intents: Sequence[str],
+    interval_min: int,
+    columns: Mapping[str, str] | None = None,
+    sheet: str | int | None = None,
+    header_row: int | None = None,
+    option_prefix: str = "",
 ) -> Forecast:
-    """Read and check a forecast file (see ``docs/input_files.md``).
+    """Read and check a forecast file (see ``docs/input_files.md``): CSV, or a worksheet of an
+    ``.xlsx`` / ``.xlsm`` workbook (by the extension).
 
     ``channels`` and ``intents`` are the names the configuration allows; the arrays follow
     their order. ``intents`` is ignored (``Forecast.intents`` is None) when the file has no
     ``intent`` column. ``interval_min`` must divide a day (1440 minutes): timestamps must lie on
-    the grid of ``interval_min``-minute intervals counted from midnight.
+    the grid of ``interval_min``-minute intervals counted from midnight. ``columns``,
+    ``sheet``, ``header_row``, ``option_prefix``: see :func:`ccsim.inputs.tables.read_table`.
     """
     channel_names = _check_names("channels", channels)
     intent_names = _check_names("intents", intents)
@@ -81,7 +95,25 @@ def read_forecast_csv(
         )
     interval_min = int(interval_min)
 
-    table = read_table(path, required=FORECAST_REQUIRED, optional=FORECAST_OPTIONAL)
+    table = read_table(
+        path,
+        required=FORECAST_REQUIRED,
+        optional=FORECAST_OPTIONAL,
+        columns=columns,
+        sheet=sheet,
+        header_row=header_row,
+        kinds=FORECAST_KINDS,
+        option_prefix=option_prefix,
+    )
+    try:
+        return _forecast(table, channel_names, intent_names, interval_min)
+    except InputFileError as exc:
+        raise table.locate(exc) from None
+
+
+def _forecast(
+    table: Table, channel_names: tuple[str, ...], intent_names: tuple[str, ...], interval_min: int
+) -> Forecast:
     p = table.path
     has_intent = "intent" in table.columns
     has_aht = "aht_s" in table.columns
@@ -115,8 +147,8 @@ def read_forecast_csv(
                 row.line,
                 "interval_start",
                 f"duplicate row (overlapping intervals): interval {ts_text!r}, {what} is "
-                f"already given on line {first_seen[key]}; each interval may appear once per "
-                "channel" + (" and intent" if has_intent else ""),
+                f"already given on {table.row_word} {first_seen[key]}; each interval may "
+                "appear once per channel" + (" and intent" if has_intent else ""),
             )
         first_seen[key] = row.line
         volume = parse_float(

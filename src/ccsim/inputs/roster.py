@@ -1,7 +1,8 @@
-"""Rosters: shifts (with breaks) per agent pool, from a CSV file or from the config, and the
-agent head-count they give over time.
+"""Rosters: shifts (with breaks) per agent pool, from a file (CSV or an Excel sheet) or from
+the config; :class:`Shift` and the agent head-count shifts give over time live in
+:mod:`ccsim.inputs.shifts` (and are exported here too).
 
-The CSV format is described in ``docs/input_files.md``. File problems raise
+The file format is described in ``docs/input_files.md``. File problems raise
 :class:`~ccsim.errors.InputFileError` (file, line, column); config problems raise
 :class:`~ccsim.errors.ConfigError` (key, value, what is allowed).
 """
@@ -14,7 +15,6 @@ import math
 import os
 import re
 import tempfile
-from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from itertools import pairwise
 from pathlib import Path
@@ -23,7 +23,9 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from ccsim.errors import ConfigError, InputFileError
-from ccsim.inputs.tables import parse_float, parse_timestamp, read_table, required_text
+from ccsim.inputs.excel import TIMESTAMP, Kind
+from ccsim.inputs.shifts import Shift, agents_per_interval, staffing_events
+from ccsim.inputs.tables import Table, parse_float, parse_timestamp, read_table, required_text
 
 __all__ = [
     "Shift",
@@ -36,25 +38,14 @@ __all__ = [
 
 ROSTER_REQUIRED = ("pool", "start", "length_h")
 ROSTER_OPTIONAL = ("count", "breaks")
+ROSTER_COLUMNS = ROSTER_REQUIRED + ROSTER_OPTIONAL
+# How Excel cells are read: serial numbers as dates, durations (8:30) as hours.
+ROSTER_KINDS: dict[str, Kind] = {"start": TIMESTAMP, "length_h": 3600.0}
 CONFIG_KEYS = ("pool", "start", "length_h", "count", "breaks", "days")
 
 _BREAK_RE = re.compile(r"(\d{1,2}):(\d{2})\+(\d+)")
 _CLOCK_RE = re.compile(r"(\d{1,2}):(\d{2})")
 BREAK_FORMAT = "HH:MM+MIN, e.g. '12:00+30' (a 30-minute break at 12:00), several joined by ';'"
-
-
-@dataclass(frozen=True)
-class Shift:
-    """``count`` identical shifts of ``pool``; times in seconds from the horizon start.
-
-    Breaks are sorted, do not overlap or touch, and lie strictly inside ``(start_s, end_s)``.
-    """
-
-    pool: str
-    start_s: float
-    end_s: float
-    breaks: tuple[tuple[float, float], ...]
-    count: int
 
 
 # --------------------------------------------------------------------------- breaks
@@ -124,16 +115,41 @@ def _fmt(t: datetime) -> str:
 
 
 def read_roster_csv(
-    path: str | Path, *, pools: Sequence[str], horizon_start: datetime
+    path: str | Path,
+    *,
+    pools: Sequence[str],
+    horizon_start: datetime,
+    columns: Mapping[str, str] | None = None,
+    sheet: str | int | None = None,
+    header_row: int | None = None,
+    option_prefix: str = "",
 ) -> list[Shift]:
-    """Read and check a roster file (see ``docs/input_files.md``); shifts in file order.
+    """Read and check a roster file (see ``docs/input_files.md``): CSV, or a worksheet of an
+    ``.xlsx`` / ``.xlsm`` workbook (by the extension); shifts in file order.
 
-    A file with a header and no rows gives an empty roster.
+    A file with a header and no rows gives an empty roster. ``columns``, ``sheet``,
+    ``header_row``, ``option_prefix``: see :func:`ccsim.inputs.tables.read_table`.
     """
     if isinstance(pools, str):
         raise TypeError(f"pools must be a sequence of names, not the string {pools!r}")
     pool_names = tuple(pools)
-    table = read_table(path, required=ROSTER_REQUIRED, optional=ROSTER_OPTIONAL)
+    table = read_table(
+        path,
+        required=ROSTER_REQUIRED,
+        optional=ROSTER_OPTIONAL,
+        columns=columns,
+        sheet=sheet,
+        header_row=header_row,
+        kinds=ROSTER_KINDS,
+        option_prefix=option_prefix,
+    )
+    try:
+        return _roster(table, pool_names, horizon_start)
+    except InputFileError as exc:
+        raise table.locate(exc) from None
+
+
+def _roster(table: Table, pool_names: tuple[str, ...], horizon_start: datetime) -> list[Shift]:
     p = table.path
     shifts: list[Shift] = []
     for row in table.rows:
@@ -398,49 +414,3 @@ def shifts_from_config(
                 breaks = kept
             shifts.append(Shift(pool, start_s, end_s, tuple(breaks), count))
     return shifts
-
-
-# --------------------------------------------------------------------------- head-count
-
-
-def staffing_events(shifts: Sequence[Shift]) -> list[tuple[float, str, int]]:
-    """``(time_s, pool, delta_agents)``: +count at shift start and break end, -count at break
-    start and shift end; sorted by time, then pool, then delta (ascending).
-
-    Breaks lie strictly inside their shift and never touch, so replaying one shift's events in
-    this order never takes its head-count below zero.
-    """
-    events: list[tuple[float, str, int]] = []
-    for s in shifts:
-        events.append((s.start_s, s.pool, s.count))
-        for b0, b1 in s.breaks:
-            events.append((b0, s.pool, -s.count))
-            events.append((b1, s.pool, s.count))
-        events.append((s.end_s, s.pool, -s.count))
-    events.sort()
-    return events
-
-
-def agents_per_interval(
-    shifts: Sequence[Shift], pool: str, interval_s: float, n_intervals: int
-) -> np.ndarray:
-    """Mean number of ``pool`` agents present (on shift, not on break) in each interval
-    ``[k * interval_s, (k + 1) * interval_s)``, time-weighted: a float array of length
-    ``n_intervals``. Time outside ``[0, n_intervals * interval_s)`` is ignored.
-    """
-    if not interval_s > 0 or not math.isfinite(interval_s):
-        raise ValueError(f"interval_s must be a finite number > 0, got {interval_s!r}")
-    if n_intervals < 0:
-        raise ValueError(f"n_intervals must be >= 0, got {n_intervals!r}")
-    events = [(t, d) for t, p, d in staffing_events(shifts) if p == pool]
-    if not events or n_intervals == 0:
-        return np.zeros(n_intervals, dtype=np.float64)
-    t = np.array([e[0] for e in events], dtype=np.float64)
-    delta = np.array([e[1] for e in events], dtype=np.float64)
-    times, inverse = np.unique(t, return_inverse=True)
-    level = np.cumsum(np.bincount(inverse, weights=delta, minlength=len(times)))
-    # Agent-seconds from the first event up to each event time; piecewise linear in between,
-    # flat before the first and after the last event (nobody present there).
-    area = np.concatenate(([0.0], np.cumsum(level[:-1] * np.diff(times))))
-    edges = np.arange(n_intervals + 1, dtype=np.float64) * interval_s
-    return np.diff(np.interp(edges, times, area)) / interval_s

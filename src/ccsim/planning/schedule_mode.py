@@ -38,6 +38,7 @@ from ccsim.reports.files import (  # noqa: E402
     write_csv,
     write_json,
 )
+from ccsim.reports.markdown_page import write_markdown_page  # noqa: E402
 from ccsim.runs.job import code_digest, config_digest, run_job, validate_config  # noqa: E402
 
 __all__ = ["ScheduleOutcome", "roster_config", "run_schedule_mode"]
@@ -58,6 +59,8 @@ def roster_config(raw: dict[str, Any], roster_csv: Path) -> dict[str, Any]:
     out = copy.deepcopy(raw)
     centre = out["centre"]
     centre["roster_csv"] = str(Path(roster_csv).resolve())
+    for key in ("roster_sheet", "roster_columns", "roster_header_row"):
+        centre.pop(key, None)  # the written roster is a CSV under ccsim's own column names
     for pool in (centre.get("pools") or {}).values():
         for key in ("agents", "agents_per_interval", "shifts"):
             pool[key] = None
@@ -243,6 +246,8 @@ def run_schedule_mode(pj: PlanningJob, out_dir: Path) -> ScheduleOutcome:
         },
     )
     atomic_write_text(out_dir / "schedule.md", _report(pj, spec, result, checks, check_seed))
+    pngs = [out_dir / "schedule.png"] if settings.plots else []
+    write_markdown_page(out_dir / "schedule.md", pngs, "ccsim shift schedule")
     log.info(
         "roster: %d shift rows, %.1f paid agent-hours; targets %s on seed %d; outputs in %s",
         len(result.shifts),
