@@ -221,7 +221,7 @@ def test_failed_jobs_are_listed_and_same_inputs_give_same_bytes(study, tmp_path,
     assert "9 finished job(s), 1 failed" in md
     names = sorted(p.name for p in (study / "comparison").iterdir())
     assert "waterfall.png" in names and "effect_scenario.arrival_rate_per_h.png" in names
-    assert len(names) == 8
+    assert len(names) == 8 + 3 + 1  # and the three tables as Parquet, and comparison.html
     for name in names:
         assert (tmp_path / "again" / name).read_bytes() == (
             study / "comparison" / name

@@ -20,6 +20,7 @@ from ccsim.planning.schedule_mode import ScheduleOutcome, run_schedule_mode
 from ccsim.planning.staff import StaffingPlan, plan_staffing
 from ccsim.planning.staff_report import write_staffing_outputs
 from ccsim.reports.files import atomic_write_text, write_json
+from ccsim.reports.markdown_page import write_markdown_page
 from ccsim.runs.job import code_digest, config_digest
 from ccsim.runs.presets import as_config
 
@@ -119,6 +120,7 @@ def _staff_single_queue(pj: PlanningJob, out_dir: Path) -> None:
         "",
     ]
     atomic_write_text(out_dir / "staffing.md", "\n".join(lines))
+    write_markdown_page(out_dir / "staffing.md", kicker="ccsim staffing")
     log.info(
         "simulated requirement %d agents (Erlang C %d, Erlang A %s); outputs in %s",
         found.agents,

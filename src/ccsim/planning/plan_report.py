@@ -9,6 +9,7 @@ from typing import Any
 
 from ccsim.planning.cheapest import PlanSearch, Variant, label
 from ccsim.reports.files import atomic_write_text, write_csv, write_json
+from ccsim.reports.markdown_page import write_markdown_page
 
 __all__ = ["write_plan_outputs"]
 
@@ -134,4 +135,5 @@ def write_plan_outputs(
         },
     )
     atomic_write_text(files[2], _report(ps, currency, confidence))
+    files.append(write_markdown_page(files[2], kicker="ccsim plan"))
     return files

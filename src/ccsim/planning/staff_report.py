@@ -16,6 +16,7 @@ import numpy as np  # noqa: E402
 from ccsim.model.centre import Centre  # noqa: E402
 from ccsim.planning.staff import StaffingPlan  # noqa: E402
 from ccsim.reports.files import atomic_write_text, save_png, write_csv, write_json  # noqa: E402
+from ccsim.reports.markdown_page import write_markdown_page  # noqa: E402
 
 __all__ = ["write_staffing_outputs", "erlang_gap_h", "when"]
 
@@ -299,4 +300,6 @@ def write_staffing_outputs(
     atomic_write_text(files[-1], _report_md(plan, confidence, start))
     if plots:
         files.append(_plot(plan, out_dir / "staffing.png", start))
+    pngs = [f for f in files if f.suffix == ".png"]
+    files.append(write_markdown_page(out_dir / "staffing.md", pngs, "ccsim staffing"))
     return files

@@ -1,5 +1,6 @@
-"""A run's output folder: summary.json, intervals.csv, pools.csv, replications.csv, report.md,
-plots. See ``docs/outputs.md`` for every file's schema. Reads results; never runs the model.
+"""A run's output folder: summary.json, intervals.csv, pools.csv, replications.csv (and the
+same tables as Parquet), report.md, plots. See ``docs/outputs.md`` for every file's schema.
+Reads results; never runs the model.
 """
 
 from __future__ import annotations
@@ -12,9 +13,14 @@ import numpy as np
 
 from ccsim.analysis.results import RunResult
 from ccsim.analysis.statistics import Estimate, ratio_estimate
-from ccsim.model.centre import CLEAR, SERVE_OUT, STOP
+from ccsim.model.centre import STOP
 from ccsim.reports.costs import cost_lines
 from ccsim.reports.files import atomic_write_text, write_csv, write_json
+from ccsim.reports.formats import CLOSE_NOTE as _CLOSE_NOTE
+from ccsim.reports.formats import ci as _ci
+from ccsim.reports.formats import num as _num
+from ccsim.reports.formats import pct as _pct
+from ccsim.reports.formats import total_rows as _total_rows
 from ccsim.reports.tables import interval_table, pool_table, replication_table, rows, when
 from ccsim.version import __version__
 
@@ -124,86 +130,6 @@ def _summary(result: RunResult, config: dict[str, Any], digest: str, code: str) 
         "config_digest": digest,
         "code_digest": code,
     }
-
-
-def _pct(x: float) -> str:
-    return "n/a" if math.isnan(x) else f"{100 * x:.1f}%"
-
-
-def _num(x: float, digits: int = 1) -> str:
-    return "n/a" if math.isnan(x) else f"{x:,.{digits}f}"
-
-
-def _ci(e: Estimate, pct: bool, digits: int = 1) -> str:
-    if math.isnan(e.ci_low) or e.ci_low == e.ci_high:
-        return ""  # one replication, or a planned figure that does not vary
-    show = _pct if pct else (lambda v: _num(v, digits))
-    return f"{show(e.ci_low)} .. {show(e.ci_high)}"
-
-
-_TOTAL_ROWS = (
-    ("offered", "offered contacts", 0, False),
-    ("retries", "of which retries", 0, False),
-    ("repeats", "of which repeats (unresolved)", 0, False),
-    ("chasers", "of which chasers", 0, False),
-    ("answered", "answered", 0, False),
-    ("abandoned", "abandoned", 0, False),
-    ("blocked", "blocked", 0, False),
-    ("sl_answered_within_t", "service level (answered within T / offered)", 0, True),
-    ("sl_wait_le_t", "P(time in queue <= T), abandoners included", 0, True),
-    (
-        "sl_virtual_wait_le_t",
-        "P(virtual wait <= T): the wait of an infinitely patient caller",
-        0,
-        True,
-    ),
-    ("virtual_wait_s", "mean virtual wait (s)", 1, False),
-    ("abandon_rate", "abandonment rate", 0, True),
-    ("p_wait", "P(wait > 0)", 0, True),
-    ("asa_s", "ASA, answered contacts (s)", 1, False),
-    ("mean_wait_s", "mean time in queue, answered + abandoned (s)", 1, False),
-    ("p90_wait_s", "90th percentile time in queue (s)", 1, False),
-    ("sd_wait_s", "standard deviation of time in queue (s)", 1, False),
-    ("customer_wait_s", "time in queue per customer, over its retries (s)", 1, False),
-    ("abandoned_within_t", "abandoned within T", 0, False),
-    ("abandoned_after_t", "abandoned after T", 0, False),
-    ("mean_in_queue", "time-average number in queue", 2, False),
-    ("mean_in_system", "time-average number in system (queue + service)", 2, False),
-    ("mean_time_in_system_s", "mean time in system, handled contacts (s)", 1, False),
-    ("occupancy", "occupancy", 0, True),
-    ("prevented", "prevented by proactive notice", 0, False),
-    ("contained", "contained by the chatbot", 0, False),
-    ("callbacks", "callbacks accepted", 0, False),
-    ("demand_workload_h", "demand workload (agent-h)", 1, False),
-    ("planned_workload_h", "planned workload, forecast (agent-h)", 1, False),
-    ("capacity_h", "capacity (agent-h)", 1, False),
-    ("positive_demand_delta_h", "agent-hours short (sum of positive demand delta)", 1, False),
-    ("unmet_contacts", "unmet contacts (abandoned + blocked + still waiting)", 0, False),
-    ("late_async", "async contacts answered late or overdue", 0, False),
-)
-
-
-_CLOSE_NOTE = {
-    SERVE_OUT: "At the close (the end of the horizon) arrivals stop and the agents on the phone "
-    "serve out the queue: waits and service past the close are counted in the contacts' figures, "
-    "not in the intervals' agent time.",
-    CLEAR: "At the close (the end of the horizon) contacts still waiting live are cleared "
-    "(counted apart, as unmet).",
-}
-
-
-def _total_rows(result: RunResult) -> tuple[tuple[str, str, int, bool], ...]:
-    """:data:`_TOTAL_ROWS`, with the contacts cleared at the close where the centre clears."""
-    if result.centre.at_close != CLEAR:
-        return _TOTAL_ROWS
-    rows = []
-    for key, label, digits, pct in _TOTAL_ROWS:
-        if key == "unmet_contacts":
-            label = "unmet contacts (abandoned + blocked + cleared + still waiting)"
-        rows.append((key, label, digits, pct))
-        if key == "blocked":
-            rows.append(("cleared", "cleared at the close (still waiting live)", 0, False))
-    return tuple(rows)
 
 
 def _report_md(result: RunResult, plot_names: list[str]) -> str:
@@ -366,13 +292,17 @@ def write_outputs(
     is written last: its presence (with the config's ``digest`` and the ``code`` digest of
     ccsim that made it) marks the job as finished."""
     out_dir = Path(out_dir)
-    for name, table in (
-        ("intervals.csv", interval_table(result)),
-        ("pools.csv", pool_table(result)),
-        ("replications.csv", replication_table(result)),
-    ):
+    tables = {
+        "intervals.csv": interval_table(result),
+        "pools.csv": pool_table(result),
+        "replications.csv": replication_table(result),
+    }
+    for name, table in tables.items():
         write_csv(out_dir / name, list(table), rows(table))
-    written = [out_dir / n for n in ("intervals.csv", "pools.csv", "replications.csv")]
+    written = [out_dir / n for n in tables]
+    from ccsim.reports.parquet import write_run_parquet  # pyarrow loads only to write
+
+    written += write_run_parquet(result, out_dir, tables)  # the same tables, typed
     plot_names: list[str] = []
     if result.settings.plots:
         from ccsim.reports.plots import write_plots
@@ -381,5 +311,8 @@ def write_outputs(
             written.append(path)
             plot_names.append(path.name)
     atomic_write_text(out_dir / "report.md", _report_md(result, plot_names))
+    from ccsim.reports.html import write_report_html  # jinja2 loads only to write
+
+    write_report_html(result, out_dir, written, config)
     write_json(out_dir / "summary.json", _summary(result, config, digest, code))
-    return written + [out_dir / "report.md", out_dir / "summary.json"]
+    return written + [out_dir / n for n in ("report.md", "report.html", "summary.json")]

@@ -4,8 +4,10 @@ Finds every job under PATH (:mod:`ccsim.sweeps.collect`), pairs each strategy jo
 baseline job that saw the same customers and chains cumulative strategies into waterfalls
 (:mod:`ccsim.sweeps.pairing`); swept numeric parameters become response curves, with the Erlang
 formulas beside the simulation (:mod:`ccsim.sweeps.plots`). Writes ``tidy.csv``,
-``effects.csv``, ``waterfall.csv`` (:mod:`ccsim.sweeps.tables`), ``comparison.md``
-(:mod:`ccsim.sweeps.markdown`) and the figures into PATH/comparison (or ``--out``). Reads
+``effects.csv``, ``waterfall.csv`` (:mod:`ccsim.sweeps.tables`) and the same as Parquet
+(:mod:`ccsim.sweeps.parquet`), ``comparison.md``
+(:mod:`ccsim.sweeps.markdown`), ``comparison.html`` (:mod:`ccsim.sweeps.html`) and the figures
+into PATH/comparison (or ``--out``). Reads
 outputs; never runs the model. Same inputs, same bytes.
 """
 
@@ -18,6 +20,7 @@ from typing import Sequence
 
 from ccsim.reports.files import atomic_write_text, write_csv
 from ccsim.sweeps.collect import BASELINE, NoJobsError, collect, write_tidy
+from ccsim.sweeps.html import write_comparison_html
 from ccsim.sweeps.markdown import markdown
 from ccsim.sweeps.pairing import ComparisonReport, chain_waterfalls, pair_jobs
 from ccsim.sweeps.plots import write_comparison_plots
@@ -40,10 +43,14 @@ def compare(
     write_csv(out_dir / "effects.csv", EFFECT_COLUMNS, effect_rows(report))
     write_csv(out_dir / "waterfall.csv", WATERFALL_COLUMNS, waterfall_rows(report))
     files += [out_dir / "effects.csv", out_dir / "waterfall.csv"]
+    from ccsim.sweeps.parquet import write_comparison_parquet  # pyarrow loads only to write
+
+    files += write_comparison_parquet(coll, report, out_dir)  # the same tables, typed
     plots = write_comparison_plots(report, out_dir)
     files += plots
     atomic_write_text(out_dir / "comparison.md", markdown(report, [p.name for p in plots]))
     files.append(out_dir / "comparison.md")
+    files.append(write_comparison_html(report, plots, files))
     return ComparisonReport(coll, base, comps, report.waterfalls, out_dir, files)
 
 
