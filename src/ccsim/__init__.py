@@ -6,6 +6,9 @@ so ``import ccsim`` stays light):
 - run a configuration as the command line does: :func:`run_config` (a preset name, a YAML
   file or a dict, with ``key=value`` overrides), :func:`compose_config`; a planning mode
   (staff, schedule, plan): :func:`plan_config`;
+- notebooks: :func:`run_result` runs as :func:`run_config` does and returns a :class:`Result`,
+  whose tables are pandas DataFrames and whose plots are matplotlib figures
+  (``docs/python_api.md``);
 - build typed objects from config and run them: :func:`validate_config`,
   :func:`scenario_from_config`, :func:`centre_from_config`, :class:`RunSettings`, :func:`run`,
   :func:`run_scenario`, :func:`run_replication`; one replication's engine: :func:`simulate`,
@@ -45,13 +48,16 @@ if TYPE_CHECKING:
     from ccsim.model.scenario import Scenario
     from ccsim.model.settings import RunSettings
     from ccsim.planning.modes import plan_config
+    from ccsim.reports.frames import Result
     from ccsim.runs.job import validate_config
-    from ccsim.runs.presets import compose_config, run_config
+    from ccsim.runs.presets import compose_config, run_config, run_result
     from ccsim.runs.replications import run, run_replication, run_scenario
 
 # Public name -> the module that defines it.
 _EXPORTS = {
     "run_config": "ccsim.runs.presets",
+    "run_result": "ccsim.runs.presets",
+    "Result": "ccsim.reports.frames",
     "plan_config": "ccsim.planning.modes",
     "compose_config": "ccsim.runs.presets",
     "validate_config": "ccsim.runs.job",
@@ -88,6 +94,8 @@ _EXPORTS = {
 __all__ = [
     "__version__",
     "run_config",
+    "run_result",
+    "Result",
     "plan_config",
     "compose_config",
     "validate_config",
