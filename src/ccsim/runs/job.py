@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
+from hydra.errors import CompactHydraException
 from omegaconf import DictConfig, OmegaConf
 
 from ccsim.analysis.results import RunResult
@@ -36,6 +37,7 @@ from ccsim.runs.replications import run
 
 __all__ = [
     "Job",
+    "JobFailedError",
     "validate_config",
     "run_job",
     "run_job_recording_errors",
@@ -45,6 +47,12 @@ __all__ = [
 ]
 
 log = logging.getLogger("ccsim")
+
+
+class JobFailedError(CompactHydraException):
+    """A sweep's job failed and left no ``error.json``: Hydra prints this message (no
+    traceback) and the command exits with status 1."""
+
 
 TOP_LEVEL_KEYS = ("scenario", "centre", "strategy", "run", "costs", "planning", "mode")
 
@@ -158,6 +166,7 @@ def run_job(
     digest = config_digest(cfg)
     if resume and _finished(out_dir, digest):
         log.info("results for this config are already in %s: skipped", out_dir)
+        (out_dir / "error.json").unlink(missing_ok=True)  # stale: these results are current
         return None
     job = validate_config(cfg, base_dir)
     c = job.centre
@@ -194,7 +203,9 @@ def run_job_recording_errors(
 ) -> RunResult | None:
     """:func:`run_job`, but a failure is written to ``error.json`` in the job's folder (the
     error, its traceback and the config digest). With ``keep_going`` (a sweep) the failure
-    is logged and the other jobs go on; otherwise it is raised again."""
+    is logged and the other jobs go on (the sweep counts the ``error.json`` files at its end);
+    otherwise it is raised again. A sweep's job whose ``error.json`` cannot be written either
+    (a full disk) raises :class:`JobFailedError`: Hydra stops the sweep with its message."""
     try:
         return run_job(cfg, out_dir, bar=not keep_going)
     except (ConfigError, InputFileError):
@@ -202,14 +213,22 @@ def run_job_recording_errors(
     except Exception as exc:
         from ccsim.reports.files import write_json
 
-        write_json(
-            Path(out_dir) / "error.json",
-            {
-                "error": f"{type(exc).__name__}: {exc}",
-                "traceback": traceback.format_exc(),
-                "config_digest": config_digest(cfg),
-            },
-        )
+        try:
+            write_json(
+                Path(out_dir) / "error.json",
+                {
+                    "error": f"{type(exc).__name__}: {exc}",
+                    "traceback": traceback.format_exc(),
+                    "config_digest": config_digest(cfg),
+                },
+            )
+        except OSError as write_exc:
+            if not keep_going:
+                raise exc from None
+            raise JobFailedError(
+                f"ccsim: a job failed ({type(exc).__name__}: {exc}) and its error.json could "
+                f"not be written ({type(write_exc).__name__}: {write_exc}): {out_dir}"
+            ) from None
         log.error(
             "job failed (%s: %s); details in %s",
             type(exc).__name__,

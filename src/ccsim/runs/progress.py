@@ -30,28 +30,37 @@ def progress_bar(
 ) -> Iterator[Callable[[int, int], None]]:
     """A ``progress(done, total)`` callback for ``total`` steps called ``what`` (e.g.
     "replication"): a bar on a terminal (unless ``show`` is false), else one info line per
-    step; a final line with the wall time either way. Nothing is shown for a single step."""
+    step; a final line with the wall time once all are done (not after an error or an
+    interrupt). Nothing is shown for a single step."""
     stream = sys.stderr if stream is None else stream
     t0 = time.perf_counter()
-    bar = tqdm(
-        total=total,
-        desc=what + "s",
-        unit=what[:3],
-        file=stream,
-        disable=None if show and total > 1 else True,  # None: only on a terminal
-        leave=False,
-        dynamic_ncols=True,
+    # No tqdm at all where no bar can be drawn: a sweep's job, in a worker process, would
+    # otherwise create tqdm's multiprocessing lock, which a killed worker leaks.
+    bar = (
+        tqdm(
+            total=total,
+            desc=what + "s",
+            unit=what[:3],
+            file=stream,
+            disable=None,  # only on a terminal
+            leave=False,
+            dynamic_ncols=True,
+        )
+        if show and total > 1
+        else None
     )
-    level = logging.DEBUG if not bar.disable else logging.INFO
+    level = logging.DEBUG if bar is not None and not bar.disable else logging.INFO
 
     def progress(done: int, n: int) -> None:
-        bar.update(done - bar.n)
+        if bar is not None:
+            bar.update(done - bar.n)
         if n > 1:
             log.log(level, "%s %d/%d done", what, done, n)
 
     try:
         yield progress
     finally:
-        bar.close()
-        if total > 1:
-            log.info("%d %ss in %.1f s", total, what, time.perf_counter() - t0)
+        if bar is not None:
+            bar.close()
+    if total > 1:  # all done (not after an error or an interrupt)
+        log.info("%d %ss in %.1f s", total, what, time.perf_counter() - t0)
