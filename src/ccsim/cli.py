@@ -3,6 +3,12 @@
 Before Hydra starts any job, the command composes and validates the configuration of every job
 the command line asks for, so a misspelt key, an unknown preset or a bad value stops the run with
 one line naming the key, the value and what is allowed (exit status 2), never a traceback.
+
+Exit statuses: 0 done; 1 a sweep in which any job failed (their ``error.json``) or whose
+comparison report failed, with one line on stderr naming them (a single run that fails ends
+with Hydra's report of the error, also status 1); 2 bad configuration, or a sweep folder that
+holds another sweep (:mod:`ccsim.sweeps.hook`); 130 and 143 interrupted by SIGINT (Ctrl-C) and
+SIGTERM, with one line: the worker processes are stopped first (:mod:`ccsim.runs.workers`).
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from omegaconf import DictConfig
 from ccsim.config import schema
 from ccsim.config.overrides import force_new_names, schema_node
 from ccsim.config.schema import register_configs
+from ccsim.config.user_keys import check_unused_keys, file_keys, override_keys
 from ccsim.errors import ConfigError, InputFileError
 from ccsim.planning.job import validate_planning
 from ccsim.planning.modes import run_mode
@@ -229,11 +236,14 @@ def precheck(argv: list[str]) -> None:
         _fail(_one_line(exc))
     GlobalHydra.instance().clear()
     extra: list[str] = []
+    study: set[str] = set()  # keys the study's own config file sets
     if args.config_dir:
         # A study folder (experiments/*): its configs build on ccsim's packaged ones.
         config_dir = Path(args.config_dir).resolve()
         if not config_dir.is_dir():
             _fail(f"--config-dir {args.config_dir}: no such directory")
+        if (config_dir / f"{config_name}.yaml").is_file():
+            study = file_keys(config_dir / f"{config_name}.yaml")
         init: Any = initialize_config_dir(config_dir=str(config_dir), version_base="1.3")
         extra = [f"hydra.searchpath=[{CONFIG_SEARCH_PATH}]"]
     else:
@@ -257,6 +267,8 @@ def precheck(argv: list[str]) -> None:
                     validate_config(cfg)
                     if cfg.get("mode", "run") != "run":
                         validate_planning(cfg)
+                    # Keys the user set (not a preset's) that the config's switches leave unused.
+                    check_unused_keys(cfg, override_keys(job) | study)
                 except (ConfigError, InputFileError) as exc:
                     _fail(str(exc))
     finally:
@@ -290,16 +302,53 @@ def _versions() -> str:
     return f"ccsim {__version__} ({deps}, Python {sys.version.split()[0]})"
 
 
+def _interrupted(signum: int) -> None:
+    """Stop the workers, say so in one line and exit with 128 + the signal's number."""
+    from ccsim.runs.workers import say_interrupted, stop_workers
+    from ccsim.sweeps.hook import SWEEP
+
+    stop_workers()
+    resume = ""
+    if SWEEP.dir is not None and not SWEEP.ended:
+        resume = f"; the same command resumes the sweep in {SWEEP.dir} (finished jobs are kept)"
+    sys.stderr.flush()
+    say_interrupted(signum, resume)
+    sys.exit(128 + signum)
+
+
+def _sweep_failures() -> None:
+    """After a sweep: exit 1 with one line if any job (or the comparison report) failed."""
+    from ccsim.sweeps.hook import SWEEP
+
+    line = SWEEP.failure_line() if SWEEP.ended else None
+    if line:
+        sys.stderr.write(f"ccsim: {line}\n")
+        sys.exit(1)
+
+
 def main() -> None:
     """Console entry point: validate, then hand over to Hydra (single run or ``-m`` sweep)."""
     if sys.argv[1:] == ["--version"]:  # Hydra's own --version would print Hydra's
         print(_versions())
         return
-    precheck(sys.argv[1:])
-    # New names in the user's own mappings (prices per pool, targets per channel) need
-    # Hydra's ++; the precheck composed with it, so must Hydra.
-    sys.argv = [sys.argv[0], *force_new_names(sys.argv[1:], CONFIG_GROUPS)]
-    _hydra_main()
+    import signal
+
+    from ccsim.runs.workers import command_signals
+    from ccsim.sweeps.hook import SWEEP
+
+    SWEEP.clear()  # this command's sweep, if any (tests run several commands in one process)
+    # SIGINT/SIGTERM raise an exception, caught below; worker processes exit when this
+    # process is gone, even by SIGKILL.
+    with command_signals():
+        try:
+            precheck(sys.argv[1:])
+            # New names in the user's own mappings (prices per pool, targets per channel) need
+            # Hydra's ++; the precheck composed with it, so must Hydra.
+            sys.argv = [sys.argv[0], *force_new_names(sys.argv[1:], CONFIG_GROUPS)]
+            _hydra_main()
+        except KeyboardInterrupt as exc:  # ccsim.runs.workers.Interrupted, or a plain Ctrl-C
+            _interrupted(getattr(exc, "signum", signal.SIGINT))
+    _sweep_failures()
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ccsim.config.limits import MAX_CV, MAX_ERLANG_K
 from ccsim.config.schema import ArrivalsConf
 from ccsim.config.values import number, with_defaults
 from ccsim.errors import ConfigError
@@ -48,10 +49,11 @@ def arrival_process_from_config(raw: Any, prefix: str) -> ArrivalProcess:
             )
     try:
         if process == ERLANG:
-            return ArrivalProcess(process, k=number(d, "k", prefix, minimum=1.0, integer=True))
+            k = number(d, "k", prefix, minimum=1.0, maximum=MAX_ERLANG_K, integer=True)
+            return ArrivalProcess(process, k=k)
         if process == HYPEREXPONENTIAL:
             # cv = 1 is the exponential (poisson); two balanced phases cannot go below it.
-            cv = number(d, "cv", prefix, minimum=1.0, strict_min=True)
+            cv = number(d, "cv", prefix, minimum=1.0, strict_min=True, maximum=MAX_CV)
             return ArrivalProcess(process, cv=cv)
     except ConfigError as exc:  # say what the number is for
         meaning = _MEANING[exc.key[len(prefix) :]]

@@ -7,6 +7,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from ccsim.config.limits import MAX_DURATION_S, MAX_WEIGHT
 from ccsim.config.schema import BehaviourConf
 from ccsim.config.values import (
     distribution_from_config,
@@ -37,7 +38,7 @@ def _matrix(raw: Any, names: list[str], key: str) -> np.ndarray:
         m[i] = 0.0
         for dst, share in row.items():
             j = lookup(dst, names, f"{key}.{src}.{dst}", "channel")
-            m[i, j] = number_value(share, f"{key}.{src}.{dst}", minimum=0.0)
+            m[i, j] = number_value(share, f"{key}.{src}.{dst}", minimum=0.0, maximum=MAX_WEIGHT)
         if m[i].sum() <= 0:
             raise ConfigError(f"{key}.{src}", dict(row), "shares must not all be zero")
         m[i] /= m[i].sum()
@@ -67,7 +68,7 @@ def behaviour_from_config(raw: Any, ch_names: list[str]) -> BehaviourSpec:
         ),
         repeat_switch=_matrix(bd["repeat_switch"], ch_names, f"{p}repeat_switch"),
         chaser_channel=chaser_idx,
-        overflow_s=number(bd, "overflow_s", p, minimum=0.0),
+        overflow_s=number(bd, "overflow_s", p, minimum=0.0, maximum=MAX_DURATION_S),
         retry_patience=RETRY_PATIENCE[
             lookup(bd["retry_patience"], list(RETRY_PATIENCE), f"{p}retry_patience", "rule")
         ],

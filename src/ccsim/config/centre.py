@@ -20,6 +20,13 @@ from ccsim.config.behaviour import behaviour_from_config
 from ccsim.config.channels import channel_from_config, intents_from_config
 from ccsim.config.demand import arrival_rates
 from ccsim.config.events import apply_events
+from ccsim.config.limits import (
+    MAX_CONTACTS_PER_REPLICATION,
+    MAX_DAY_VOLUME_CV,
+    MAX_EVENTS,
+    MAX_HORIZON_DAYS,
+    MAX_TABLE_CELLS,
+)
 from ccsim.config.pools import pools_from_config
 from ccsim.config.schema import CentreConf
 from ccsim.config.values import (
@@ -66,7 +73,9 @@ def centre_from_config(raw: Any, *, base_dir: Path | None = None) -> tuple[Centr
             f"must start an interval of {interval_min} min: minutes since midnight a multiple "
             f"of {interval_min}",
         )
-    horizon_days = number(d, "horizon_days", _P, minimum=0.0, strict_min=True)
+    horizon_days = number(
+        d, "horizon_days", _P, minimum=0.0, strict_min=True, maximum=MAX_HORIZON_DAYS
+    )
     n_k = horizon_days * per_day
     if n_k < 1 or abs(n_k - round(n_k)) > 1e-9:
         raise ConfigError(
@@ -80,6 +89,7 @@ def centre_from_config(raw: Any, *, base_dir: Path | None = None) -> tuple[Centr
     built = [channel_from_config(n, d["channels"][n]) for n in ch_names]
     channels = tuple(b[0] for b in built)
     it_names, intents, shares = intents_from_config(d["intents"], ch_names)
+    _check_table_size(d, len(ch_names) * len(it_names) * n_k, interval_min)
     base_dir = base_dir or Path.cwd()
     rate, handle_scale = arrival_rates(
         d,
@@ -105,7 +115,7 @@ def centre_from_config(raw: Any, *, base_dir: Path | None = None) -> tuple[Centr
         base_dir=base_dir,
     )
     behaviour = behaviour_from_config(d["behaviour"], ch_names)
-    cv = number(d, "day_volume_cv", _P, minimum=0.0)
+    cv = number(d, "day_volume_cv", _P, minimum=0.0, maximum=MAX_DAY_VOLUME_CV)
     try:
         router = resolve_router(str(d["routing"]))
     except ValueError as exc:
@@ -116,6 +126,7 @@ def centre_from_config(raw: Any, *, base_dir: Path | None = None) -> tuple[Centr
     at_close = AT_CLOSE[lookup(d["at_close"], list(AT_CLOSE), f"{_P}at_close", "closing rule")]
     if not math.isfinite(rate.sum()):
         raise ConfigError(f"{_P}channels", "...", "volumes must be finite")
+    _check_expected_contacts(d, rate, interval_s, ch_names)
     centre = Centre(
         name=d["name"],
         description=d["description"],
@@ -136,3 +147,49 @@ def centre_from_config(raw: Any, *, base_dir: Path | None = None) -> tuple[Centr
         at_close=at_close,
     )
     return centre, CentreInfo(start=start)
+
+
+def _check_table_size(d: dict[str, Any], cells: int, interval_min: int) -> None:
+    """The per-interval tables (channels x intents x intervals, once more per demand event)
+    stay within :data:`~ccsim.config.limits.MAX_TABLE_CELLS`; at most
+    :data:`~ccsim.config.limits.MAX_EVENTS` events."""
+    events = d["events"] if isinstance(d["events"], (list, tuple)) else []
+    if len(events) > MAX_EVENTS.value:
+        raise ConfigError(
+            f"{_P}events",
+            f"<{len(events)} events>",
+            f"at most {MAX_EVENTS.value:g} ({MAX_EVENTS.why})",
+        )
+    total = cells * (1 + len(events))
+    if total > MAX_TABLE_CELLS.value:
+        raise ConfigError(
+            f"{_P}horizon_days",
+            d["horizon_days"],
+            f"{total:,} cells of channels x intents x {interval_min}-minute intervals"
+            f"{' x (1 + events)' if events else ''}: at most {MAX_TABLE_CELLS.value:,.0f} "
+            f"({MAX_TABLE_CELLS.why}); shorten the horizon or lengthen interval_min",
+        )
+
+
+def _check_expected_contacts(
+    d: dict[str, Any], rate: Any, interval_s: float, ch_names: list[str]
+) -> None:
+    """New contacts expected per replication (demand events included) within
+    :data:`~ccsim.config.limits.MAX_CONTACTS_PER_REPLICATION`; the error names the forecast
+    file or the busiest channel's daily volume."""
+    per_channel = rate.sum(axis=(1, 2)) * interval_s
+    expected = float(per_channel.sum())
+    if expected <= MAX_CONTACTS_PER_REPLICATION.value:
+        return
+    if d["forecast_csv"]:
+        key, value = f"{_P}forecast_csv", d["forecast_csv"]
+    else:
+        name = ch_names[int(per_channel.argmax())]
+        key, value = f"{_P}channels.{name}.daily_volume", d["channels"][name].get("daily_volume")
+    raise ConfigError(
+        key,
+        value,
+        f"{expected:.3g} contacts expected per replication over horizon_days="
+        f"{d['horizon_days']:g}: at most {MAX_CONTACTS_PER_REPLICATION.value:,.0f} "
+        f"({MAX_CONTACTS_PER_REPLICATION.why}); shorten the horizon or lower the volume",
+    )

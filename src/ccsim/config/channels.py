@@ -8,6 +8,15 @@ from typing import Any
 import numpy as np
 
 from ccsim.config.arrivals import arrival_process_from_config
+from ccsim.config.limits import (
+    MAX_CONCURRENCY,
+    MAX_DURATION_H,
+    MAX_DURATION_S,
+    MAX_FACTOR,
+    MAX_INT32,
+    MAX_PRIORITY,
+    MAX_WEIGHT,
+)
 from ccsim.config.schema import ChannelConf, IntentConf
 from ccsim.config.values import (
     distribution_from_config,
@@ -32,7 +41,7 @@ def channel_from_config(name: str, raw: Any) -> tuple[ChannelSpec, dict[str, Any
     mode = d["mode"]
     if mode not in (SYNC, ASYNC):
         raise ConfigError(f"{p}mode", mode, f"allowed: {SYNC}, {ASYNC}")
-    concurrency = number(d, "concurrency", p, minimum=1.0, integer=True)
+    concurrency = number(d, "concurrency", p, minimum=1.0, maximum=MAX_CONCURRENCY, integer=True)
     factors = d["concurrency_factors"]
     if factors is None:
         factors = [1.0] * concurrency
@@ -43,7 +52,9 @@ def channel_from_config(name: str, raw: Any) -> tuple[ChannelSpec, dict[str, Any
             f"must list {concurrency} handle-time factors, one per concurrent contact",
         )
     factors = [
-        number_value(v, f"{p}concurrency_factors[{i}]", minimum=0.0, strict_min=True)
+        number_value(
+            v, f"{p}concurrency_factors[{i}]", minimum=0.0, strict_min=True, maximum=MAX_FACTOR
+        )
         for i, v in enumerate(factors)
     ]
     service = d["service"]
@@ -53,11 +64,13 @@ def channel_from_config(name: str, raw: Any) -> tuple[ChannelSpec, dict[str, Any
     patience = distribution_from_config(d["patience"], f"{p}patience.", allow_none=True)
     room = d["waiting_room"]
     if room is not None:
-        room = number(d, "waiting_room", p, minimum=0.0, integer=True)
+        room = number(d, "waiting_room", p, minimum=0.0, maximum=MAX_INT32, integer=True)
     if mode == SYNC:
-        target_s = number(d, "target_answer_s", p, minimum=0.0)
+        target_s = number(d, "target_answer_s", p, minimum=0.0, maximum=MAX_DURATION_S)
     else:
-        target_s = 3600.0 * number(d, "target_response_h", p, minimum=0.0, strict_min=True)
+        target_s = 3600.0 * number(
+            d, "target_response_h", p, minimum=0.0, strict_min=True, maximum=MAX_DURATION_H
+        )
     sl = number(
         d, "target_service_level", p, minimum=0.0, strict_min=True, maximum=1.0, strict_max=True
     )
@@ -72,11 +85,18 @@ def channel_from_config(name: str, raw: Any) -> tuple[ChannelSpec, dict[str, Any
         waiting_room=room,
         target_s=target_s,
         target_service_level=sl,
-        priority=number(d, "priority", p, integer=True),
+        priority=_priority(d, p),
         service=service,
         arrivals=arrival_process_from_config(d["arrivals"], f"{p}arrivals."),
     )
     return spec, d
+
+
+def _priority(d: Any, p: str) -> int:
+    """A channel's or intent's ``priority``: an integer, higher served first."""
+    return int(
+        number(d, "priority", p, minimum=-MAX_PRIORITY.value, maximum=MAX_PRIORITY, integer=True)
+    )
 
 
 def intents_from_config(
@@ -91,13 +111,15 @@ def intents_from_config(
         it = with_defaults(raw[name], IntentConf, p)
         for ch, share in (it["share"] or {}).items():
             c = lookup(ch, ch_names, f"{p}share.{ch}", "channel")
-            shares[c, j] = number_value(share, f"{p}share.{ch}", minimum=0.0)
+            shares[c, j] = number_value(share, f"{p}share.{ch}", minimum=0.0, maximum=MAX_WEIGHT)
         intents.append(
             IntentSpec(
                 name=name,
-                handle_factor=number(it, "handle_factor", p, minimum=0.0, strict_min=True),
+                handle_factor=number(
+                    it, "handle_factor", p, minimum=0.0, strict_min=True, maximum=MAX_FACTOR
+                ),
                 fcr=number(it, "fcr", p, minimum=0.0, maximum=1.0),
-                priority=number(it, "priority", p, integer=True),
+                priority=_priority(it, p),
             )
         )
     if len(it_names) == 1 and not shares.any():

@@ -15,6 +15,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from ccsim.config.centre import centre_from_config
+from ccsim.config.limits import MAX_FACTOR, MAX_PRICE
 from ccsim.config.schema import CostsConf, OutreachConf
 from ccsim.config.strategies import STRATEGY_NAMES, apply_to_centre_config, strategy_names
 from ccsim.config.values import as_dict, number, with_defaults
@@ -51,7 +52,7 @@ def _prices(
             raise ConfigError(
                 f"{key}.{name}", merged[name], f"unknown {what}; allowed: {', '.join(allowed)}"
             )
-    return {k: number(merged, k, f"{key}.", minimum=0.0) for k in merged}
+    return {k: number(merged, k, f"{key}.", minimum=0.0, maximum=MAX_PRICE) for k in merged}
 
 
 def _campaign_vias(strategy_raw: Any, centre: Centre) -> list[str]:
@@ -104,7 +105,12 @@ def costs_from_config(
         list(STRATEGY_NAMES),
         "strategy",
     )
-    prices = {k: number(d, k, _P, minimum=0.0) for k in _PRICES}
+    prices = {
+        k: number(
+            d, k, _P, minimum=0.0, maximum=MAX_FACTOR if k == "overtime_premium" else MAX_PRICE
+        )
+        for k in _PRICES
+    }
     n_k = centre.n_intervals
     if overtime is None:
         overtime = np.zeros((len(pools), n_k))

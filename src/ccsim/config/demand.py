@@ -9,9 +9,11 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
+from ccsim.config.input_files import input_file
+from ccsim.config.limits import MAX_FACTOR, MAX_WEIGHT
 from ccsim.config.values import number, number_value
 from ccsim.errors import ConfigError
-from ccsim.inputs.forecast import Forecast, read_forecast_csv
+from ccsim.inputs.forecast import FORECAST_COLUMNS, Forecast, read_forecast_csv
 from ccsim.model.centre import ChannelSpec, IntentSpec
 
 __all__ = ["arrival_rates"]
@@ -31,7 +33,12 @@ def _profile(values: Any, key: str, per_day: int) -> np.ndarray:
             f"<{n} values>",
             f"must list {per_day} weights (one per interval of the day) or 24 (one per hour)",
         )
-    w = np.array([number_value(v, f"{key}[{i}]", minimum=0.0) for i, v in enumerate(values)])
+    w = np.array(
+        [
+            number_value(v, f"{key}[{i}]", minimum=0.0, maximum=MAX_WEIGHT)
+            for i, v in enumerate(values)
+        ]
+    )
     if len(w) == 24 and per_day != 24:
         if per_day % 24 == 0:
             w = np.repeat(w, per_day // 24)
@@ -88,11 +95,15 @@ def arrival_rates(
     it_names = [i.name for i in intents]
     rate = np.zeros((len(ch_names), len(it_names), n_k))
     handle_scale = None
-    forecast_path = d["forecast_csv"]
-    if forecast_path:
-        path = Path(forecast_path)
-        path = path if path.is_absolute() else base_dir / path
-        fc = read_forecast_csv(path, channels=ch_names, intents=it_names, interval_min=interval_min)
+    forecast = input_file(d, "forecast", FORECAST_COLUMNS, base_dir=base_dir)
+    if forecast is not None:
+        fc = read_forecast_csv(
+            forecast.path,
+            channels=ch_names,
+            intents=it_names,
+            interval_min=interval_min,
+            **forecast.reader_options,
+        )
         offset = (fc.start - start).total_seconds() / interval_s
         if offset < 0 or offset != int(offset):
             raise ConfigError(
@@ -125,7 +136,10 @@ def arrival_rates(
                 dow = [1.0] * 7
             if not isinstance(dow, (list, tuple)) or len(dow) != 7:
                 raise ConfigError(f"{p}day_of_week", dow, "must list 7 factors, Monday first")
-            dow = [number_value(v, f"{p}day_of_week[{i}]", minimum=0.0) for i, v in enumerate(dow)]
+            dow = [
+                number_value(v, f"{p}day_of_week[{i}]", minimum=0.0, maximum=MAX_FACTOR)
+                for i, v in enumerate(dow)
+            ]
             first = (start.hour * 60 + start.minute) // interval_min
             k_of_day = (np.arange(n_k) + first) % per_day
             day_idx = (np.arange(n_k) + first) // per_day

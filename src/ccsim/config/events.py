@@ -8,6 +8,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from ccsim.config.limits import MAX_DURATION_H, MAX_MAGNITUDE
 from ccsim.config.values import check_keys, lookup, number
 from ccsim.errors import ConfigError
 
@@ -52,9 +53,11 @@ def apply_events(
                 f"{p}start", item.get("start"), "a date and time, YYYY-MM-DD HH:MM"
             ) from None
         d = {"magnitude": 1.0, "decay_h": 0.0, **item}
-        duration = 3600.0 * number(d, "duration_h", p, minimum=0.0, strict_min=True)
-        magnitude = number(d, "magnitude", p, minimum=-1.0)
-        decay = 3600.0 * number(d, "decay_h", p, minimum=0.0)
+        duration = 3600.0 * number(
+            d, "duration_h", p, minimum=0.0, strict_min=True, maximum=MAX_DURATION_H
+        )
+        magnitude = number(d, "magnitude", p, minimum=-1.0, maximum=MAX_MAGNITUDE)
+        decay = 3600.0 * number(d, "decay_h", p, minimum=0.0, maximum=MAX_DURATION_H)
         chans = [
             lookup(x, ch_names, f"{p}channels", "channel")
             for x in (item.get("channels") or ch_names)

@@ -89,6 +89,8 @@ FREE_DICTS = (
     "strategy_fixed_per_week",
     "max_abandon_rate",
     "levers",
+    "forecast_columns",
+    "roster_columns",
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from ccsim.config.limits import MAX_ITERATIONS, MAX_REPLICATIONS
 from ccsim.config.schema import PlanningConf, StaffSearchConf, TargetsConf
 from ccsim.config.strategies import STRATEGY_NAMES
 from ccsim.config.values import (
@@ -80,9 +81,15 @@ def search_from_config(raw: Any) -> SearchSpec:
     if not isinstance(remove, bool):
         raise ConfigError(f"{p}remove", remove, "must be true or false")
     return SearchSpec(
-        replications=number(d, "replications", p, minimum=2.0, integer=True),
-        check_replications=number(d, "check_replications", p, minimum=2.0, integer=True),
-        max_iterations=number(d, "max_iterations", p, minimum=1.0, integer=True),
+        replications=number(
+            d, "replications", p, minimum=2.0, maximum=MAX_REPLICATIONS, integer=True
+        ),
+        check_replications=number(
+            d, "check_replications", p, minimum=2.0, maximum=MAX_REPLICATIONS, integer=True
+        ),
+        max_iterations=number(
+            d, "max_iterations", p, minimum=1.0, maximum=MAX_ITERATIONS, integer=True
+        ),
         remove=remove,
     )
 

@@ -9,10 +9,17 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from ccsim.config.input_files import input_file
+from ccsim.config.limits import MAX_AGENTS, MAX_FACTOR
 from ccsim.config.schema import PoolConf
 from ccsim.config.values import entry_names, lookup, number, number_value, with_defaults
 from ccsim.errors import ConfigError
-from ccsim.inputs.roster import agents_per_interval, read_roster_csv, shifts_from_config
+from ccsim.inputs.roster import (
+    ROSTER_COLUMNS,
+    agents_per_interval,
+    read_roster_csv,
+    shifts_from_config,
+)
 from ccsim.model.centre import PoolSpec, SkillSpec
 
 __all__ = ["pools_from_config"]
@@ -38,10 +45,11 @@ def pools_from_config(
     n_days = -(-n_k // per_day)
     pool_names = entry_names(d["pools"], f"{_P}pools")
     roster = None
-    if d["roster_csv"]:
-        path = Path(d["roster_csv"])
-        path = path if path.is_absolute() else base_dir / path
-        roster = read_roster_csv(path, pools=pool_names, horizon_start=start)
+    roster_file = input_file(d, "roster", ROSTER_COLUMNS, base_dir=base_dir)
+    if roster_file is not None:
+        roster = read_roster_csv(
+            roster_file.path, pools=pool_names, horizon_start=start, **roster_file.reader_options
+        )
     pools = []
     served = np.zeros((len(ch_names), len(it_names)), dtype=bool)
     for name in pool_names:
@@ -67,7 +75,13 @@ def pools_from_config(
                         if it == "*"
                         else [lookup(it, it_names, f"{p}{key}.{ch}.{it}", 'intent (or "*")')]
                     )
-                    f = number_value(prof, f"{p}{key}.{ch}.{it}", minimum=0.0, strict_min=True)
+                    f = number_value(
+                        prof,
+                        f"{p}{key}.{ch}.{it}",
+                        minimum=0.0,
+                        strict_min=True,
+                        maximum=MAX_FACTOR,
+                    )
                     for j in js:
                         if (c, j) not in skills:
                             skills[(c, j)] = SkillSpec(c, j, f, secondary, deferred)
@@ -91,7 +105,8 @@ def pools_from_config(
                 "give exactly one of agents, agents_per_interval, shifts (or a centre.roster_csv)",
             )
         elif given[0] == "agents":
-            scheduled = np.full(n_k, float(number(pd, "agents", p, minimum=0.0, integer=True)))
+            agents = number(pd, "agents", p, minimum=0.0, maximum=MAX_AGENTS, integer=True)
+            scheduled = np.full(n_k, float(agents))
         elif given[0] == "agents_per_interval":
             api = pd["agents_per_interval"]
             if not isinstance(api, (list, tuple)) or len(api) not in (per_day, n_k):
@@ -102,7 +117,13 @@ def pools_from_config(
                 )
             vals = np.array(
                 [
-                    number_value(v, f"{p}agents_per_interval[{i}]", minimum=0.0, integer=True)
+                    number_value(
+                        v,
+                        f"{p}agents_per_interval[{i}]",
+                        minimum=0.0,
+                        maximum=MAX_AGENTS,
+                        integer=True,
+                    )
                     for i, v in enumerate(api)
                 ],
                 dtype=np.float64,
@@ -117,6 +138,13 @@ def pools_from_config(
                 items, pools=pool_names, horizon_start=start, n_days=n_days, key_prefix=f"{p}shifts"
             )
             scheduled = agents_per_interval(shifts, name, interval_s, n_k)
+        if scheduled.size and scheduled.max() > MAX_AGENTS.value:
+            source = "roster_csv" if roster is not None else f"pools.{name}.{given[0]}"
+            raise ConfigError(
+                f"{_P}{source}",
+                f"<{scheduled.max():,.0f} agents of pool {name} in one interval>",
+                f"at most {MAX_AGENTS.value:,.0f} ({MAX_AGENTS.why})",
+            )
         on_phone = np.floor(scheduled * (1.0 - shrinkage) + 0.5).astype(np.int64)
         pools.append(
             PoolSpec(
@@ -125,7 +153,9 @@ def pools_from_config(
                 agents_scheduled=scheduled,
                 agents_on_phone=on_phone,
                 shrinkage=shrinkage,
-                deferred_min_idle=number(pd, "deferred_min_idle", p, minimum=0.0, integer=True),
+                deferred_min_idle=number(
+                    pd, "deferred_min_idle", p, minimum=0.0, maximum=MAX_AGENTS, integer=True
+                ),
             )
         )
     for c in range(len(ch_names)):

@@ -25,6 +25,12 @@ QUIET_DEFAULTS: tuple[tuple[tuple[str, ...], Any], ...] = (
     (("centre", "channels", "*", "service"), "fixed"),
     (("run", "heat_map"), True),
     (("run", "occupancy_ceiling"), 0.9),
+    (("centre", "forecast_sheet"), None),
+    (("centre", "forecast_columns"), {}),
+    (("centre", "forecast_header_row"), None),
+    (("centre", "roster_sheet"), None),
+    (("centre", "roster_columns"), {}),
+    (("centre", "roster_header_row"), None),
 )
 
 

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from ccsim.config.limits import (
+    MAX_CONTACTS_PER_RUN,
+    MAX_N_JOBS,
+    MAX_REPLICATIONS,
+    MAX_SEED,
+)
 from ccsim.config.schema import RunConf
 from ccsim.config.values import as_dict, number, with_defaults
 from ccsim.errors import ConfigError
@@ -21,9 +27,18 @@ def run_settings_from_config(raw: Any, scenario: Scenario | Centre) -> RunSettin
     warm-up must leave at least one interval to measure."""
     p = "run."
     d = with_defaults(as_dict(raw), RunConf, p)
-    seed = number(d, "seed", p, minimum=0.0, integer=True)
-    reps = number(d, "replications", p, minimum=1.0, integer=True)
-    n_jobs = number(d, "n_jobs", p, integer=True)
+    seed = number(d, "seed", p, minimum=0.0, maximum=MAX_SEED, integer=True)
+    reps = number(d, "replications", p, minimum=1.0, maximum=MAX_REPLICATIONS, integer=True)
+    rate = scenario.arrival_rate_per_s if isinstance(scenario, Scenario) else scenario.rate_per_s
+    expected = float(rate.sum()) * scenario.interval_s * reps
+    if expected > MAX_CONTACTS_PER_RUN.value:
+        raise ConfigError(
+            f"{p}replications",
+            reps,
+            f"{expected:.3g} contacts expected over all replications: at most "
+            f"{MAX_CONTACTS_PER_RUN.value:,.0f} ({MAX_CONTACTS_PER_RUN.why}); split the run",
+        )
+    n_jobs = number(d, "n_jobs", p, maximum=MAX_N_JOBS, integer=True)
     if n_jobs == 0 or n_jobs < -1:
         raise ConfigError(f"{p}n_jobs", n_jobs, "must be -1 (all cores) or a positive integer")
     warmup_min = number(d, "warmup_min", p, minimum=0.0)

@@ -11,6 +11,14 @@ from typing import Any, Mapping
 import numpy as np
 
 from ccsim.config.arrivals import arrival_process_from_config
+from ccsim.config.limits import (
+    MAX_AGENTS,
+    MAX_CONTACTS_PER_REPLICATION,
+    MAX_DURATION_S,
+    MAX_HORIZON_H,
+    MAX_INT32,
+    Limit,
+)
 from ccsim.config.schema import ScenarioConf
 from ccsim.config.values import (
     as_dict,
@@ -28,7 +36,13 @@ __all__ = ["scenario_from_config"]
 
 
 def _per_interval(
-    d: Mapping[str, Any], scalar_key: str, list_key: str, n: int, integer: bool, prefix: str
+    d: Mapping[str, Any],
+    scalar_key: str,
+    list_key: str,
+    n: int,
+    integer: bool,
+    prefix: str,
+    maximum: Limit | None,
 ) -> np.ndarray:
     scalar, series = d.get(scalar_key), d.get(list_key)
     if (scalar is None) == (series is None):
@@ -38,7 +52,7 @@ def _per_interval(
             f"give exactly one of {prefix}{scalar_key} or {prefix}{list_key}",
         )
     if scalar is not None:
-        v = number(d, scalar_key, prefix, minimum=0.0, integer=integer)
+        v = number(d, scalar_key, prefix, minimum=0.0, maximum=maximum, integer=integer)
         return np.full(n, v, dtype=np.int64 if integer else np.float64)
     if not isinstance(series, (list, tuple)) or len(series) != n:
         length = len(series) if isinstance(series, (list, tuple)) else "not a list"
@@ -48,7 +62,14 @@ def _per_interval(
             f"must list one value per interval: {n} values for this horizon",
         )
     out = [
-        number({f"{list_key}[{i}]": v}, f"{list_key}[{i}]", prefix, minimum=0.0, integer=integer)
+        number(
+            {f"{list_key}[{i}]": v},
+            f"{list_key}[{i}]",
+            prefix,
+            minimum=0.0,
+            maximum=maximum,
+            integer=integer,
+        )
         for i, v in enumerate(series)
     ]
     return np.asarray(out, dtype=np.int64 if integer else np.float64)
@@ -60,7 +81,7 @@ def scenario_from_config(raw: Any) -> Scenario:
     d = with_defaults(as_dict(raw), ScenarioConf, p)
     interval_min = interval_minutes(d, p)
     interval_s = 60.0 * interval_min
-    horizon_h = number(d, "horizon_h", p, minimum=0.0, strict_min=True)
+    horizon_h = number(d, "horizon_h", p, minimum=0.0, strict_min=True, maximum=MAX_HORIZON_H)
     horizon_s = 3600.0 * horizon_h
     if horizon_s < interval_s:
         raise ConfigError(
@@ -74,9 +95,27 @@ def scenario_from_config(raw: Any) -> Scenario:
             f"{p}horizon_h", horizon_h, f"must be a whole number of {interval_min}-minute intervals"
         )
     n = int(round(n))
-    rate_per_h = _per_interval(d, "arrival_rate_per_h", "arrival_profile_per_h", n, False, p)
+    rate_key = "arrival_rate_per_h" if d.get("arrival_rate_per_h") is not None else None
+    rate_per_h = _per_interval(
+        d,
+        "arrival_rate_per_h",
+        "arrival_profile_per_h",
+        n,
+        False,
+        p,
+        None,  # the expected count below bounds the rates
+    )
+    expected = float(rate_per_h.sum()) * interval_s / 3600.0
+    if not expected <= MAX_CONTACTS_PER_REPLICATION.value:
+        raise ConfigError(
+            f"{p}{rate_key or 'arrival_profile_per_h'}",
+            d[rate_key] if rate_key else f"<{n} rates>",
+            f"{expected:.3g} contacts expected per replication over horizon_h={horizon_h:g}: at "
+            f"most {MAX_CONTACTS_PER_REPLICATION.value:,.0f} "
+            f"({MAX_CONTACTS_PER_REPLICATION.why}); shorten the horizon or lower the rate",
+        )
     arrivals = arrival_process_from_config(d["arrivals"], f"{p}arrivals.")
-    agents = _per_interval(d, "agents", "agents_per_interval", n, True, p)
+    agents = _per_interval(d, "agents", "agents_per_interval", n, True, p, MAX_AGENTS)
     shrinkage = number(d, "shrinkage", p, minimum=0.0, maximum=1.0, strict_max=True)
     on_phone = np.floor(agents * (1.0 - shrinkage) + 0.5).astype(np.int64)
     busy_no_agents = np.flatnonzero((rate_per_h > 0) & (on_phone == 0))
@@ -95,8 +134,8 @@ def scenario_from_config(raw: Any) -> Scenario:
     patience = distribution_from_config(d.get("patience"), f"{p}patience.", allow_none=True)
     waiting_room = d.get("waiting_room")
     if waiting_room is not None:
-        waiting_room = number(d, "waiting_room", p, minimum=0.0, integer=True)
-    target_answer_s = number(d, "target_answer_s", p, minimum=0.0)
+        waiting_room = number(d, "waiting_room", p, minimum=0.0, maximum=MAX_INT32, integer=True)
+    target_answer_s = number(d, "target_answer_s", p, minimum=0.0, maximum=MAX_DURATION_S)
     target_sl = number(
         d, "target_service_level", p, minimum=0.0, strict_min=True, maximum=1.0, strict_max=True
     )

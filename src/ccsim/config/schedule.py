@@ -13,6 +13,7 @@ import re
 from itertools import pairwise
 from typing import Any, Mapping, Sequence, TypeGuard
 
+from ccsim.config.limits import MAX_AGENTS, MAX_DURATION_S, MAX_PRICE
 from ccsim.config.schema import ScheduleConf
 from ccsim.config.values import as_dict, check_keys, number, number_value, with_defaults
 from ccsim.errors import ConfigError
@@ -190,10 +191,12 @@ def _shift_type(item: Any, i: int, pool_names: Sequence[str], interval_min: int)
         days = tuple(sorted(set(days_v)))
     cost = item.get("cost_per_h")
     if cost is not None:
-        cost = number(item, "cost_per_h", f"{key}.", minimum=0.0)
+        cost = number(item, "cost_per_h", f"{key}.", minimum=0.0, maximum=MAX_PRICE)
     max_count = item.get("max_count")
     if max_count is not None:
-        max_count = number(item, "max_count", f"{key}.", minimum=0, integer=True)
+        max_count = number(
+            item, "max_count", f"{key}.", minimum=0, maximum=MAX_AGENTS, integer=True
+        )
     return ShiftType(
         name=name.strip(),
         pools=pools,
@@ -230,6 +233,6 @@ def schedule_from_config(
     requirement = d["requirement"]
     if requirement not in REQUIREMENTS:
         raise ConfigError(f"{_P}requirement", requirement, "allowed: " + ", ".join(REQUIREMENTS))
-    shortfall = number(d, "shortfall_cost_per_agent_h", _P, minimum=0.0)
-    time_limit = number(d, "time_limit_s", _P, minimum=0.0, strict_min=True)
+    shortfall = number(d, "shortfall_cost_per_agent_h", _P, minimum=0.0, maximum=MAX_PRICE)
+    time_limit = number(d, "time_limit_s", _P, minimum=0.0, strict_min=True, maximum=MAX_DURATION_S)
     return ScheduleSpec(tuple(types), str(requirement), shortfall, time_limit)

@@ -46,7 +46,8 @@ class DistributionConf:
     """A duration distribution in seconds; each dist's keys: README.md, "Duration distributions".
 
     ``dist``: exponential | lognormal | gamma | deterministic | empirical | uniform |
-    hyperexponential | none ("never"). Keys the ``dist`` does not use are ignored; those after
+    hyperexponential | none ("never"). Keys the ``dist`` does not use are not read: an error
+    when the user set them (``config.user_keys``), not when a preset did; those after
     ``weights`` are left out of the recorded config while null (``config.recorded``).
     """
 
@@ -201,7 +202,8 @@ class CentreConf:
     """A multichannel contact centre over days to weeks.
 
     ``start``: the horizon's first instant, ``YYYY-MM-DD HH:MM`` (sets weekdays and clock
-    labels). ``forecast_csv`` / ``roster_csv``: planners' files (docs/input_files.md); the
+    labels). ``forecast_csv`` / ``roster_csv``: planners' files, CSV or Excel
+    (docs/input_files.md; ``*_sheet``, ``*_columns``, ``*_header_row`` say how to read them); the
     forecast replaces the channels' daily volumes and profiles, the roster the pools' staffing.
     ``day_volume_cv``: over-dispersion, the coefficient of variation of a gamma day multiplier.
     ``at_close``: the end of the horizon, ``stop``, ``serve_out`` or ``clear`` (docs/outputs.md).
@@ -218,6 +220,15 @@ class CentreConf:
     behaviour: BehaviourConf = field(default_factory=BehaviourConf)
     forecast_csv: Optional[str] = None
     roster_csv: Optional[str] = None
+    # Either file may be an Excel workbook (.xlsx, .xlsm) and use its own column names
+    # (docs/input_files.md): the worksheet (a name or a position from 1; null: the first),
+    # ccsim's column -> the file's header, the header's line or row (null: the first one).
+    forecast_sheet: Any = None
+    forecast_columns: Dict[str, str] = field(default_factory=dict)
+    forecast_header_row: Optional[int] = None
+    roster_sheet: Any = None
+    roster_columns: Dict[str, str] = field(default_factory=dict)
+    roster_header_row: Optional[int] = None
     day_volume_cv: float = 0.0
     routing: str = "skills_priority"  # or "fifo", or package.module:Class (a ccsim.Router)
     at_close: str = "stop"

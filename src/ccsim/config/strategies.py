@@ -20,6 +20,14 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from ccsim.config.limits import (
+    MAX_AGENTS,
+    MAX_CONTACTS_PER_REPLICATION,
+    MAX_DURATION_MIN,
+    MAX_DURATION_S,
+    MAX_FACTOR,
+    MAX_INT32,
+)
 from ccsim.config.schema import (
     CallbacksConf,
     ChatbotConf,
@@ -133,7 +141,9 @@ def apply_to_centre_config(strategy_raw: Any, centre_raw: Any) -> dict[str, Any]
                 _check_name(ch, chans, f"{key}.{ch}", "channel")
                 learnt = _mapping(per_intent, f"{key}.{ch}")
                 for it in learnt:
-                    number(learnt, it, f"{key}.{ch}.", minimum=0.0, strict_min=True)
+                    number(
+                        learnt, it, f"{key}.{ch}.", minimum=0.0, strict_min=True, maximum=MAX_FACTOR
+                    )
                 merged.setdefault(ch, {}).update(learnt)
                 for it in learnt:  # now a primary skill: no longer only after overflow
                     secondary.get(ch, {}).pop(it, None)
@@ -151,14 +161,14 @@ def apply_to_centre_config(strategy_raw: Any, centre_raw: Any) -> dict[str, Any]
         for i, c in enumerate(shifted):
             if (centre["channels"][c] or {}).get("mode", "sync") != "async":
                 raise ConfigError(f"{p}channels[{i}]", c, "workload shifting defers async work")
-        prof = number(d, "proficiency", p, minimum=0.0, strict_min=True)
+        prof = number(d, "proficiency", p, minimum=0.0, strict_min=True, maximum=MAX_FACTOR)
         others = [
             (centre["channels"][c] or {}).get("priority", 0) for c in chans if c not in shifted
         ]
         lowest = min([v for v in others if isinstance(v, int)] or [0]) - 1
         for c in shifted:
             centre["channels"][c] = dict(centre["channels"][c], priority=lowest)
-        reserve = number(d, "min_idle_agents", p, minimum=0.0, integer=True)
+        reserve = number(d, "min_idle_agents", p, minimum=0.0, maximum=MAX_AGENTS, integer=True)
         for i, pool in enumerate(_list(d["pools"], f"{p}pools")):
             node = _pool_node(centre, pools, pool, f"{p}pools[{i}]")
             own = node.get("skills") or {}
@@ -248,7 +258,7 @@ def _chatbot(raw: Any, centre: Centre) -> ChatbotSpec:
             raise ConfigError(key, dict(row), "shares must add up to at most 1")
     capacity = d["capacity"]
     if capacity is not None:
-        capacity = number(d, "capacity", p, minimum=1.0, integer=True)
+        capacity = number(d, "capacity", p, minimum=1.0, maximum=MAX_INT32, integer=True)
     session = distribution_from_config(d["session_time"], f"{p}session_time.", allow_none=False)
     assert session is not None
     return ChatbotSpec(
@@ -256,8 +266,12 @@ def _chatbot(raw: Any, centre: Centre) -> ChatbotSpec:
         containment=containment,
         session=session,
         context_share=number(d, "context_share", p, minimum=0.0, maximum=1.0),
-        context_factor=number(d, "context_handle_factor", p, minimum=0.0, strict_min=True),
-        no_context_factor=number(d, "no_context_handle_factor", p, minimum=0.0, strict_min=True),
+        context_factor=number(
+            d, "context_handle_factor", p, minimum=0.0, strict_min=True, maximum=MAX_FACTOR
+        ),
+        no_context_factor=number(
+            d, "no_context_handle_factor", p, minimum=0.0, strict_min=True, maximum=MAX_FACTOR
+        ),
         switch=np.clip(switch, 0.0, 1.0),
         capacity=capacity,
     )
@@ -277,19 +291,21 @@ def _outreach(raw: Any, centre: Centre, start: datetime, events: list[str]) -> O
         reply_channel = chans.index(
             _check_name(d["reply_channel"], chans, f"{p}reply_channel", "channel")
         )
-    replies = number(d, "replies_per_notified", p, minimum=0.0)
+    replies = number(d, "replies_per_notified", p, minimum=0.0, maximum=MAX_FACTOR)
     if replies > 0 and reply_channel is None:
         raise ConfigError(f"{p}reply_channel", None, "name the channel replies arrive on")
     audience = d["audience"]
     if audience is not None:
-        audience = number(d, "audience", p, minimum=0.0)
+        audience = number(d, "audience", p, minimum=0.0, maximum=MAX_CONTACTS_PER_REPLICATION)
     call_channel = None
     if d["via"] == "call":
         call_channel = len(chans) - 1  # apply_to_centre_config added it after the others
     return OutreachSpec(
         name=str(d["event"]),
         event=e,
-        notify_s=centre.event_start_s[e] + 60.0 * number(d, "lead_time_min", p),
+        notify_s=centre.event_start_s[e]
+        + 60.0
+        * number(d, "lead_time_min", p, minimum=-MAX_DURATION_MIN.value, maximum=MAX_DURATION_MIN),
         reach=number(d, "reach", p, minimum=0.0, maximum=1.0),
         prevention=number(d, "prevention", p, minimum=0.0, maximum=1.0),
         audience=-1.0 if audience is None else audience,
@@ -298,7 +314,7 @@ def _outreach(raw: Any, centre: Centre, start: datetime, events: list[str]) -> O
         reply_delay=distribution_from_config(d["reply_delay"], f"{p}reply_delay.", allow_none=True),
         call_channel=call_channel,
         contact_rate=number(d, "contact_rate", p, minimum=0.0, maximum=1.0),
-        attempt_s=number(d, "attempt_s", p, minimum=0.0),
+        attempt_s=number(d, "attempt_s", p, minimum=0.0, maximum=MAX_DURATION_S),
     )
 
 
@@ -316,8 +332,10 @@ def strategies_for(strategy_raw: Any, centre: Centre, start: datetime) -> Centre
         d = with_defaults(s["context"], ContextConf, p)
         context = ContextSpec(
             share=number(d, "share", p, minimum=0.0, maximum=1.0),
-            handle_factor=number(d, "handle_factor", p, minimum=0.0, strict_min=True),
-            repeat_factor=number(d, "repeat_factor", p, minimum=0.0),
+            handle_factor=number(
+                d, "handle_factor", p, minimum=0.0, strict_min=True, maximum=MAX_FACTOR
+            ),
+            repeat_factor=number(d, "repeat_factor", p, minimum=0.0, maximum=MAX_FACTOR),
         )
     callbacks = None
     if "callbacks" in names:
@@ -333,10 +351,13 @@ def strategies_for(strategy_raw: Any, centre: Centre, start: datetime) -> Centre
                 raise ConfigError(f"{p}channels", c, "callbacks are for sync channels")
         callbacks = CallbackSpec(
             channels=tuple(name in chosen for name in chans),
-            threshold_s=number(d, "threshold_s", p, minimum=0.0),
+            threshold_s=number(d, "threshold_s", p, minimum=0.0, maximum=MAX_DURATION_S),
             acceptance=number(d, "acceptance", p, minimum=0.0, maximum=1.0),
-            min_idle_agents=number(d, "min_idle_agents", p, minimum=0.0, integer=True),
-            deadline_s=60.0 * number(d, "deadline_min", p, minimum=0.0, strict_min=True),
+            min_idle_agents=number(
+                d, "min_idle_agents", p, minimum=0.0, maximum=MAX_AGENTS, integer=True
+            ),
+            deadline_s=60.0
+            * number(d, "deadline_min", p, minimum=0.0, strict_min=True, maximum=MAX_DURATION_MIN),
         )
     outreach: tuple[OutreachSpec, ...] = ()
     if "outreach" in names:
@@ -351,7 +372,14 @@ def strategies_for(strategy_raw: Any, centre: Centre, start: datetime) -> Centre
         for pool, n in add.items():
             key = f"{p}add_agents.{pool}"
             i = pool_names.index(_check_name(pool, pool_names, key, "pool"))
-            extra = number({pool: n}, pool, f"{p}add_agents.", integer=True)
+            extra = number(
+                {pool: n},
+                pool,
+                f"{p}add_agents.",
+                minimum=-MAX_AGENTS.value,
+                maximum=MAX_AGENTS,
+                integer=True,
+            )
             pl = pools[i]
             sched = np.where(pl.agents_scheduled > 0, pl.agents_scheduled + extra, 0.0)
             if (sched < 0).any():

@@ -11,6 +11,12 @@ import math
 from dataclasses import asdict, fields
 from typing import Any, Mapping
 
+from ccsim.config.limits import (
+    MAX_CV,
+    MAX_DURATION_S,
+    MAX_WEIGHT,
+    Limit,
+)
 from ccsim.config.schema import DistributionConf
 from ccsim.errors import ConfigError
 from ccsim.model.distributions import (
@@ -96,27 +102,59 @@ def number(
     key: str,
     prefix: str,
     *,
-    minimum: float | None = None,
+    minimum: float | Limit | None = None,
     strict_min: bool = False,
-    maximum: float | None = None,
+    maximum: float | Limit | None = None,
     strict_max: bool = False,
     integer: bool = False,
 ) -> Any:
+    """``d[key]``, a finite number (an integer with ``integer``) within ``minimum`` and
+    ``maximum`` (a :class:`~ccsim.config.limits.Limit` adds its reason to the message)."""
     value = d.get(key)
     full = f"{prefix}{key}"
     kind = "an integer" if integer else "a number"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ConfigError(full, value, f"must be {kind}")
-    # Finite first: int() of NaN or infinity raises (not a ConfigError).
-    if not math.isfinite(value):
+    # Finite first: int() of NaN or infinity raises (not a ConfigError); so does float() of
+    # an integer of hundreds of digits.
+    if not _finite(value):
         raise ConfigError(full, value, "must be finite")
     if integer and float(value) != int(value):
         raise ConfigError(full, value, "must be a whole number")
-    if minimum is not None and (value <= minimum if strict_min else value < minimum):
-        raise ConfigError(full, value, f"must be {'>' if strict_min else '>='} {minimum:g}")
-    if maximum is not None and (value >= maximum if strict_max else value > maximum):
-        raise ConfigError(full, value, f"must be {'<' if strict_max else '<='} {maximum:g}")
+    if minimum is not None:
+        low, why = _bound(minimum)
+        if value <= low if strict_min else value < low:
+            raise ConfigError(
+                full, value, f"must be {'>' if strict_min else '>='} {_fmt(low)}{why}"
+            )
+    if maximum is not None:
+        high, why = _bound(maximum)
+        if value >= high if strict_max else value > high:
+            raise ConfigError(
+                full, value, f"must be {'<' if strict_max else '<='} {_fmt(high)}{why}"
+            )
     return int(value) if integer else float(value)
+
+
+def _finite(value: float) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int too large for a float
+        return False
+
+
+def _fmt(x: float) -> str:
+    """A bound as people read it: 31,622,400 (not 3.16224e+07), 0.5, 1."""
+    if abs(x) >= 1e4 and (isinstance(x, int) or float(x).is_integer() and abs(x) < 1e16):
+        return f"{int(x):,}"
+    return f"{x:g}"
+
+
+def _bound(limit: float | Limit) -> tuple[float, str]:
+    """A bound's value, and its reason as a message suffix (empty for a plain number)."""
+    if isinstance(limit, Limit):
+        return limit.value, f" ({limit.why})"
+    return limit, ""
 
 
 def number_value(value: Any, key: str, **limits: Any) -> Any:
@@ -146,8 +184,9 @@ def lookup(name: Any, names: list[str], key: str, what: str) -> int:
 def distribution_from_config(raw: Any, prefix: str, *, allow_none: bool) -> Distribution | None:
     """Build a :class:`Distribution` from ``{dist, mean_s, cv, values_s, weights, low_s, high_s,
     probabilities, means_s}`` (:class:`~ccsim.config.schema.DistributionConf`). Keys the chosen
-    ``dist`` does not use are ignored: a preset's default (say ``mean_s``) stays in the merged
-    config when an override changes ``dist``."""
+    ``dist`` does not use are not read here: a preset's default (say ``mean_s``) stays in the
+    merged config when an override changes ``dist``; :mod:`ccsim.config.user_keys` refuses the
+    ones the user set."""
     if raw is None:
         raw = {"dist": "none"}
     if not isinstance(raw, Mapping):
@@ -168,17 +207,24 @@ def distribution_from_config(raw: Any, prefix: str, *, allow_none: bool) -> Dist
             raise ConfigError(
                 f"{prefix}values_s", values, "a non-empty list of durations (s) for dist=empirical"
             )
+        if not isinstance(values, (list, tuple)):
+            raise ConfigError(f"{prefix}values_s", values, "a list of durations (s)")
         for i, v in enumerate(values):
             if (
                 isinstance(v, bool)
                 or not isinstance(v, (int, float))
-                or not v >= 0
-                or not math.isfinite(v)
+                or not _finite(v)
+                or not 0 <= v <= MAX_DURATION_S.value
             ):
-                raise ConfigError(f"{prefix}values_s[{i}]", v, "must be a finite number >= 0")
+                raise ConfigError(
+                    f"{prefix}values_s[{i}]",
+                    v,
+                    f"must be a finite number >= 0 and <= {_fmt(MAX_DURATION_S.value)} "
+                    f"({MAX_DURATION_S.why})",
+                )
         weights = d.get("weights")
         if weights is not None:
-            if len(weights) != len(values):
+            if not isinstance(weights, (list, tuple)) or len(weights) != len(values):
                 raise ConfigError(
                     f"{prefix}weights", weights, f"must have {len(values)} entries, one per value"
                 )
@@ -186,10 +232,15 @@ def distribution_from_config(raw: Any, prefix: str, *, allow_none: bool) -> Dist
                 if (
                     isinstance(w, bool)
                     or not isinstance(w, (int, float))
-                    or not w >= 0
-                    or not math.isfinite(w)
+                    or not _finite(w)
+                    or not 0 <= w <= MAX_WEIGHT.value
                 ):
-                    raise ConfigError(f"{prefix}weights[{i}]", w, "must be a finite number >= 0")
+                    raise ConfigError(
+                        f"{prefix}weights[{i}]",
+                        w,
+                        f"must be a finite number >= 0 and <= {_fmt(MAX_WEIGHT.value)} "
+                        f"({MAX_WEIGHT.why})",
+                    )
             if sum(weights) <= 0:
                 raise ConfigError(f"{prefix}weights", weights, "must not all be zero")
         dist: Distribution = Empirical(
@@ -203,18 +254,18 @@ def distribution_from_config(raw: Any, prefix: str, *, allow_none: bool) -> Dist
         return _uniform(d, prefix)
     if name == "hyperexponential":
         return _hyperexponential(d, prefix)
-    mean = number(d, "mean_s", prefix, minimum=0.0, strict_min=True)
+    mean = number(d, "mean_s", prefix, minimum=0.0, strict_min=True, maximum=MAX_DURATION_S)
     if name == "exponential":
         return Exponential(mean)
     if name == "deterministic":
         return Deterministic(mean)
-    cv = number(d, "cv", prefix, minimum=0.0, strict_min=True)
+    cv = number(d, "cv", prefix, minimum=0.0, strict_min=True, maximum=MAX_CV)
     return Lognormal(mean, cv) if name == "lognormal" else Gamma(mean, cv)
 
 
 def _uniform(d: Mapping[str, Any], prefix: str) -> Uniform:
-    low = number(d, "low_s", prefix, minimum=0.0)
-    high = number(d, "high_s", prefix, minimum=0.0, strict_min=True)
+    low = number(d, "low_s", prefix, minimum=0.0, maximum=MAX_DURATION_S)
+    high = number(d, "high_s", prefix, minimum=0.0, strict_min=True, maximum=MAX_DURATION_S)
     if high <= low:
         raise ConfigError(f"{prefix}high_s", high, f"must be > low_s ({low:g}) for dist=uniform")
     return Uniform(low, high)
@@ -231,8 +282,8 @@ def _hyperexponential(d: Mapping[str, Any], prefix: str) -> Hyperexponential:
     ``probabilities`` and ``means_s`` (two each), which then take the place of mean_s and cv."""
     probabilities, means = d.get("probabilities"), d.get("means_s")
     if probabilities is None and means is None:
-        mean = number(d, "mean_s", prefix, minimum=0.0, strict_min=True)
-        cv = number(d, "cv", prefix, minimum=1.0)
+        mean = number(d, "mean_s", prefix, minimum=0.0, strict_min=True, maximum=MAX_DURATION_S)
+        cv = number(d, "cv", prefix, minimum=1.0, maximum=MAX_CV)
         return Hyperexponential.balanced(mean, cv)
     for key, given in (("probabilities", probabilities), ("means_s", means)):
         if given is None:
@@ -244,7 +295,7 @@ def _hyperexponential(d: Mapping[str, Any], prefix: str) -> Hyperexponential:
                 "phases of dist=hyperexponential)",
             )
     p = _phase_list(probabilities, "probabilities", prefix, minimum=0.0, maximum=1.0)
-    m = _phase_list(means, "means_s", prefix, minimum=0.0)
+    m = _phase_list(means, "means_s", prefix, minimum=0.0, maximum=MAX_DURATION_S)
     total = sum(p)
     if abs(total - 1.0) > _PROBABILITY_SUM_TOL:
         raise ConfigError(
