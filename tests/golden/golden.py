@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -89,8 +90,22 @@ def _scrub(value: Any) -> Any:
     return value
 
 
+def _parquet_content(path: Path) -> bytes:
+    """A Parquet file's schema (with its metadata) and values: the bytes also carry pyarrow's
+    version (``created_by``), which is not a result."""
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path)
+    return (str(table.schema) + repr(table.schema.metadata) + repr(table.to_pydict())).encode()
+
+
 def file_digest(path: Path) -> str:
     data = path.read_bytes()
+    if path.suffix == ".parquet":
+        data = _parquet_content(path)
+    elif path.suffix == ".html":
+        # The page embeds the PNGs, whose bytes depend on matplotlib's version (hashed apart).
+        data = re.sub(rb"data:image/png;base64,[A-Za-z0-9+/=]+", b"data:image/png", data)
     if path.name.endswith(".json"):
         # Same bytes as written, less the code fingerprint: json.dumps of the scrubbed object.
         data = json.dumps(_scrub(json.loads(data)), sort_keys=True).encode("utf-8")
