@@ -141,12 +141,14 @@ def _shown(items: list[str]) -> str:
 def _keeps_old_jobs(old: list[Any], new: list[Any], subdir: str) -> bool:
     """Whether every job of ``old`` keeps its folder in ``new``: job folders numbered in order
     (``${hydra.job.num}``) need ``old`` first in ``new``; folders named after the jobs'
-    overrides (``${hydra.job.override_dirname}``) need each old job somewhere in ``new``."""
+    overrides (``${hydra.job.override_dirname}``) always keep theirs."""
     if "hydra.job.num" in subdir:
         return new[: len(old)] == old
     if "override_dirname" in subdir:
-        have = {frozenset(job) for job in new}
-        return all(frozenset(job) in have for job in old)
+        # A study: each job's folder is named after its overrides, so a job of another sweep
+        # never lands in the folder of a different one; the comparison is meant to take them
+        # all (experiments/c_outage_notice sweeps its baseline, then the outreach variants).
+        return True
     return new == old
 
 
@@ -236,10 +238,18 @@ class ComparisonOnMultirunEnd(Callback):
                     f"this one into a new folder, e.g. hydra.sweep.dir={_new_folder(sweep_dir)}\n"
                 )
                 raise SystemExit(2)
+            old_jobs = old.get("jobs")
+            if isinstance(old_jobs, list) and isinstance(jobs, list):  # a study: all its jobs
+                record["jobs"] = old_jobs + [j for j in jobs if j not in old_jobs]
+        from ccsim.errors import OutputError
         from ccsim.reports.files import write_json
 
-        sweep_dir.mkdir(parents=True, exist_ok=True)
-        write_json(sweep_dir / SWEEP_RECORD, record)
+        try:  # ccsim.runs.outputs checked the folder: this fails only if it changed since
+            sweep_dir.mkdir(parents=True, exist_ok=True)
+            write_json(sweep_dir / SWEEP_RECORD, record)
+        except OSError as exc:
+            sys.stderr.write(f"ccsim: error: {OutputError.wrap(exc, sweep_dir)}\n")
+            raise SystemExit(2) from None
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         from ccsim.sweeps.collect import NoJobsError
