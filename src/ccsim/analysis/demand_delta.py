@@ -8,7 +8,9 @@
   centre's.
 * Demand delta = demand workload - capacity: positive means short of agents; the totals
   (:func:`delta_totals`) are the agent-hours short, the peak and the share of intervals in
-  deficit.
+  deficit. Async channels (a backlog answered within a response-time target) measure it by
+  deadline instead (:func:`channel_delta`, :mod:`ccsim.analysis.deadline_delta`): the work due
+  in each interval against the capacity before its deadline, the backlog carried.
 * Staffing delta: the agents Erlang C and Erlang A would schedule for the channel's
   service-level target (:func:`required_agents`) less the agents scheduled.
 """
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ccsim.analysis.deadline_delta import deadline_deltas
 from ccsim.analysis.erlang_staffing import agents_for_service_level
 from ccsim.model.centre import ASYNC, Centre
 from ccsim.model.records import ContactRecords
@@ -28,6 +31,8 @@ from ccsim.model.records import ContactRecords
 __all__ = [
     "DELTA_TOTAL_KEYS",
     "Plan",
+    "async_groups",
+    "channel_delta",
     "delta_totals",
     "plan_for",
     "planned_workload_h",
@@ -175,6 +180,40 @@ def plan_for(centre: Centre, required: Callable[[int, float], tuple[int, int]]) 
         required_erlang_a=np.where(has_patience[:, None], req_a, np.nan),
         staffing_delta=req_used - agents_sched,
     )
+
+
+def async_groups(centre: Centre) -> list[list[int]]:
+    """The async channels, grouped by the agents they share: two are in one group when a pool
+    serves both (primary skills), directly or through a third."""
+    group = {c: c for c, ch in enumerate(centre.channels) if ch.mode == ASYNC}
+
+    def root(c: int) -> int:
+        while group[c] != c:
+            c = group[c]
+        return c
+
+    for pool in centre.pools:
+        chans = sorted({s.channel for s in pool.skills if s.primary and s.channel in group})
+        for c in chans[1:]:
+            group[root(c)] = root(chans[0])
+    out: dict[int, list[int]] = {}
+    for c in group:
+        out.setdefault(root(c), []).append(c)
+    return list(out.values())
+
+
+def channel_delta(centre: Centre, workload_h: np.ndarray, capacity_h: np.ndarray) -> np.ndarray:
+    """[c, k]: the demand delta the planner reads, per channel and interval. Sync channels:
+    ``workload_h - capacity_h`` (their customers wait live: the work of an interval needs that
+    interval's agents). Async channels: the deadline delta (:func:`deadline_deltas`): the
+    agent-hours short placed before the deadlines the work would miss, less the capacity that
+    found the inbox empty; async channels sharing a pool share their capacity, earliest
+    deadline first (:func:`async_groups`)."""
+    delta = workload_h - capacity_h
+    for g in async_groups(centre):
+        lags = [centre.channels[c].target_s / centre.interval_s for c in g]
+        delta[g] = deadline_deltas(workload_h[g], capacity_h[g], lags).delta_h
+    return delta
 
 
 def delta_totals(delta: np.ndarray) -> dict[str, float]:

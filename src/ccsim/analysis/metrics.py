@@ -30,6 +30,7 @@ import numpy as np
 from ccsim.analysis.contact_flags import COUNT_KEYS, ContactFlags, with_cleared
 from ccsim.analysis.demand_delta import (
     DELTA_TOTAL_KEYS,
+    channel_delta,
     delta_totals,
     plan_for,
     required_agents,
@@ -81,6 +82,7 @@ INTERVAL_COLUMNS = (
     "planned_workload_h",
     "capacity_h",
     "demand_delta_h",
+    "planned_demand_delta_h",
     "required_agents_erlang_c",
     "required_agents_erlang_a",
     "staffing_delta",
@@ -104,8 +106,10 @@ TOTAL_KEYS = (
     "planned_workload_h",
     "capacity_h",
     *DELTA_TOTAL_KEYS,
+    "planned_positive_demand_delta_h",
     "unmet_contacts",
     "late_async",
+    "late_async_workload_h",
     "backlog_left",
     "unmet_workload_h",
 )
@@ -248,7 +252,9 @@ def interval_metrics(
         "demand_workload_h": workload.ravel(),
         "planned_workload_h": plan.workload_h.ravel(),
         "capacity_h": plan.capacity_h.ravel(),
-        "demand_delta_h": (workload - plan.capacity_h).ravel(),
+        # Async channels by deadline (work due vs capacity before it), sync ones per interval.
+        "demand_delta_h": channel_delta(centre, workload, plan.capacity_h).ravel(),
+        "planned_demand_delta_h": channel_delta(centre, plan.workload_h, plan.capacity_h).ravel(),
         "required_agents_erlang_c": plan.required_erlang_c.ravel(),
         "required_agents_erlang_a": plan.required_erlang_a.ravel(),
         "staffing_delta": plan.staffing_delta.ravel(),
@@ -280,11 +286,13 @@ def total_metrics(
     wait = f.wait[sel]
     left = f.left_queue[sel]
     iv = {k: v[rows] for k, v in intervals.items()}
-    delta = iv["demand_delta_h"]
+    delta, planned = iv["demand_delta_h"], iv["planned_demand_delta_h"]
     if channel == ALL_CHANNELS:
         # The centre's delta per interval sums the channels before looking at its sign.
-        delta = np.bincount(iv["interval"].astype(np.int64) - first, weights=delta)
+        k = iv["interval"].astype(np.int64) - first
+        delta, planned = np.bincount(k, weights=delta), np.bincount(k, weights=planned)
     unmet = (f.abandoned | f.blocked | f.cleared | f.waiting)[sel]
+    work = work_h(centre, records)[sel]
     decided = float(f.decided[sel].sum())
 
     def frac(num: float, den: float) -> float:
@@ -311,10 +319,12 @@ def total_metrics(
         "planned_workload_h": float(iv["planned_workload_h"].sum()),
         "capacity_h": float(iv["capacity_h"].sum()),
         **delta_totals(delta),
+        "planned_positive_demand_delta_h": float(np.clip(planned, 0.0, None).sum()),
         "unmet_contacts": float(unmet.sum()),
         "late_async": s(f.late_async),
+        "late_async_workload_h": float(work[f.late_async[sel]].sum()),
         "backlog_left": s(f.waiting & f.is_async),
-        "unmet_workload_h": float(work_h(centre, records)[sel][unmet].sum()),
+        "unmet_workload_h": float(work[unmet].sum()),
     }
     assert tuple(totals) == with_cleared(TOTAL_KEYS, centre)
     return totals
