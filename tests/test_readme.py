@@ -195,7 +195,7 @@ def test_python_examples_run(page, tmp_path, monkeypatch, capsys):
     if page == README:
         assert len(out) == 2 and out[0].startswith("Estimate(")
     if page.name == "python_api.md":
-        assert namespace["iv"].shape == (1344, 45) and namespace["res"].reference is None
+        assert namespace["iv"].shape == (1344, 46) and namespace["res"].reference is None
         assert namespace["whatif"].index.tolist() == [25, 26, 27, 28]
 
 
@@ -209,8 +209,11 @@ def test_every_page_with_examples_is_found():
 
 @pytest.fixture
 def docs_cwd(tmp_path, monkeypatch):
-    """A folder as a user's: the studies (experiments/) beside it and a forecast file of theirs."""
+    """A folder as a user's: the studies (experiments/) beside it, a forecast file of theirs and
+    their centre's folder (docs/planner_quickstart.md)."""
     (tmp_path / "experiments").symlink_to(ROOT / "experiments", target_is_directory=True)
+    centre = ROOT / "docs" / "quickstart" / "my_centre"
+    (tmp_path / "my_centre").symlink_to(centre, target_is_directory=True)
     (tmp_path / "my_forecast.csv").write_text(MY_FORECAST)
     monkeypatch.chdir(tmp_path)
     return tmp_path

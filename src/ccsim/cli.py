@@ -7,8 +7,11 @@ one line naming the key, the value and what is allowed (exit status 2), never a 
 Exit statuses: 0 done; 1 a sweep in which any job failed (their ``error.json``) or whose
 comparison report failed, with one line on stderr naming them (a single run that fails ends
 with Hydra's report of the error, also status 1); 2 bad configuration, or a sweep folder that
-holds another sweep (:mod:`ccsim.sweeps.hook`); 130 and 143 interrupted by SIGINT (Ctrl-C) and
-SIGTERM, with one line: the worker processes are stopped first (:mod:`ccsim.runs.workers`).
+holds another sweep (:mod:`ccsim.sweeps.hook`), or an output folder that cannot be written (a
+read-only folder, a file in its path, a full disk: checked before anything runs,
+:mod:`ccsim.runs.outputs`, and when the outputs are written); 130 and 143 interrupted by
+SIGINT (Ctrl-C) and SIGTERM, with one line: the worker processes are stopped first
+(:mod:`ccsim.runs.workers`).
 """
 
 from __future__ import annotations
@@ -28,9 +31,17 @@ from ccsim.config import schema
 from ccsim.config.overrides import force_new_names, schema_node
 from ccsim.config.schema import register_configs
 from ccsim.config.user_keys import check_unused_keys, file_keys, override_keys
-from ccsim.errors import ConfigError, InputFileError
+from ccsim.errors import ConfigError, InputFileError, OutputError
 from ccsim.planning.job import validate_planning
 from ccsim.planning.modes import run_mode
+from ccsim.runs.config_dir import (
+    config_dir_of,
+    files_relative_to,
+    hydra_argv,
+    job_config_dir,
+    own_config_problem,
+    register_resolvers,
+)
 from ccsim.runs.job import run_job_recording_errors, validate_config
 
 __all__ = ["main"]
@@ -39,6 +50,7 @@ CONFIG_MODULE = "ccsim.conf"
 CONFIG_SEARCH_PATH = "pkg://ccsim.conf"
 CONFIG_GROUPS = ("scenario", "strategy")
 register_configs()
+register_resolvers()
 
 
 def _fail(message: str) -> None:
@@ -237,11 +249,17 @@ def precheck(argv: list[str]) -> None:
     GlobalHydra.instance().clear()
     extra: list[str] = []
     study: set[str] = set()  # keys the study's own config file sets
+    files_dir: Path | None = None  # relative file names in the config: from this folder
     if args.config_dir:
-        # A study folder (experiments/*): its configs build on ccsim's packaged ones.
+        # A study folder (experiments/*) or a centre's own (docs/planner_quickstart.md): its
+        # configs build on ccsim's packaged ones (ccsim.runs.config_dir).
         config_dir = Path(args.config_dir).resolve()
         if not config_dir.is_dir():
             _fail(f"--config-dir {args.config_dir}: no such directory")
+        problem = own_config_problem(args.config_dir, config_name)
+        if problem:
+            _fail(problem)
+        files_dir = Path(args.config_dir)
         if (config_dir / f"{config_name}.yaml").is_file():
             study = file_keys(config_dir / f"{config_name}.yaml")
         init: Any = initialize_config_dir(config_dir=str(config_dir), version_base="1.3")
@@ -249,7 +267,7 @@ def precheck(argv: list[str]) -> None:
     else:
         init = initialize_config_module(config_module=CONFIG_MODULE, version_base="1.3")
     try:
-        with init:
+        with init, files_relative_to(files_dir):
             try:
                 variants = _job_overrides(overrides) if args.multirun else [overrides]
                 if args.multirun:
@@ -275,13 +293,24 @@ def precheck(argv: list[str]) -> None:
         GlobalHydra.instance().clear()
 
 
-@hydra.main(version_base="1.3", config_path="conf", config_name="config")
-def _hydra_main(cfg: DictConfig) -> None:
+def _job(cfg: DictConfig) -> None:
+    """One Hydra job: its files read relative to its ``--config-dir`` folder, if any."""
+    with files_relative_to(job_config_dir()):
+        _run(cfg)
+
+
+# ccsim's packaged configs; with --config-dir, the folder's first, then the packaged ones
+# (hydra_argv adds them to the search path): the folder's config.yaml is the primary config.
+_hydra_main = hydra.main(version_base="1.3", config_path="conf", config_name="config")(_job)
+_folder_main = hydra.main(version_base="1.3", config_path=None, config_name="config")(_job)
+
+
+def _run(cfg: DictConfig) -> None:
     hc = HydraConfig.get()
     if cfg.get("mode", "run") != "run":
         try:
             run_mode(cfg, Path(hc.runtime.output_dir))
-        except (ConfigError, InputFileError) as exc:
+        except (ConfigError, InputFileError, OutputError) as exc:
             _fail(str(exc))
         return
     try:
@@ -290,6 +319,8 @@ def _hydra_main(cfg: DictConfig) -> None:
             cfg, Path(hc.runtime.output_dir), keep_going=hc.mode == RunMode.MULTIRUN
         )
     except (ConfigError, InputFileError) as exc:  # precheck normally catches these first
+        _fail(str(exc))
+    except OutputError as exc:  # a single run's outputs (a sweep's job: its error.json)
         _fail(str(exc))
 
 
@@ -339,15 +370,23 @@ def main() -> None:
     SWEEP.clear()  # this command's sweep, if any (tests run several commands in one process)
     # SIGINT/SIGTERM raise an exception, caught below; worker processes exit when this
     # process is gone, even by SIGKILL.
+    import logging
+
+    # A log file (cli.log) on a disk that fills up: no traceback on stderr per log line; the
+    # outputs' own write then fails with one line.
+    raise_log_errors, logging.raiseExceptions = logging.raiseExceptions, False
     with command_signals():
         try:
             precheck(sys.argv[1:])
             # New names in the user's own mappings (prices per pool, targets per channel) need
             # Hydra's ++; the precheck composed with it, so must Hydra.
-            sys.argv = [sys.argv[0], *force_new_names(sys.argv[1:], CONFIG_GROUPS)]
-            _hydra_main()
+            argv = force_new_names(sys.argv[1:], CONFIG_GROUPS)
+            sys.argv = [sys.argv[0], *hydra_argv(argv)]
+            (_folder_main if config_dir_of(argv) else _hydra_main)()
         except KeyboardInterrupt as exc:  # ccsim.runs.workers.Interrupted, or a plain Ctrl-C
             _interrupted(getattr(exc, "signum", signal.SIGINT))
+        finally:
+            logging.raiseExceptions = raise_log_errors
     _sweep_failures()
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
-__all__ = ["ConfigError", "InputFileError"]
+__all__ = ["ConfigError", "InputFileError", "OutputError"]
 
 
 class ConfigError(ValueError):
@@ -48,3 +49,30 @@ class InputFileError(ValueError):
         place = f"{path}:{line}" if sheet is None else f"{path}, sheet {sheet!r}, row {line}"
         label = f"column {column!r}" + (f" ({where})" if where else "")
         super().__init__(f"{place}: {label}: {problem}")
+
+
+class OutputError(OSError):
+    """An output folder or file cannot be written: a full disk, a read-only folder, a file where
+    a folder should be. The CLI prints it as one line and exits with status 2:
+    ``cannot write outputs to FOLDER: No space left on device (writing summary.json)``.
+
+    An :class:`OSError` (``errno``, ``strerror``, ``filename`` the folder), so that code which
+    handles write failures as ``OSError`` keeps doing so."""
+
+    def __init__(self, errno: int | None, strerror: str | None, folder: str, detail: str = ""):
+        super().__init__(errno, strerror or "cannot write", os.fspath(folder))
+        self.detail = detail
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickled across worker processes
+        return type(self), (self.errno, self.strerror, self.filename, self.detail)
+
+    def __str__(self) -> str:
+        more = f" ({self.detail})" if self.detail else ""
+        return f"cannot write outputs to {self.filename}: {self.strerror}{more}"
+
+    @classmethod
+    def wrap(cls, exc: OSError, folder: str | os.PathLike[str], detail: str = "") -> OutputError:
+        """``exc`` (any OSError) as an OutputError for ``folder``; one already is, as it is."""
+        if isinstance(exc, OutputError):
+            return exc
+        return cls(exc.errno, exc.strerror or str(exc), os.fspath(folder), detail)

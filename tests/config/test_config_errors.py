@@ -235,7 +235,16 @@ def test_console_script_exit_status_and_no_traceback(tmp_path):
 @pytest.mark.parametrize(
     "patch,key",
     [
-        ({"arrival_rate_per_h": 0.0, "agents": 0}, None),  # no arrivals: zero agents is fine
+        (  # an interval without arrivals: zero agents is fine then
+            {
+                "arrival_rate_per_h": None,
+                "arrival_profile_per_h": [0.0, 100.0],
+                "agents": None,
+                "agents_per_interval": [0, 5],
+            },
+            None,
+        ),
+        ({"arrival_rate_per_h": 0.0, "agents": 0}, "scenario.arrival_rate_per_h"),  # no arrivals
         ({"waiting_room": -1}, "scenario.waiting_room"),
         ({"handle_time": {"dist": "lognormal", "mean_s": 100}}, "scenario.handle_time.cv"),
         ({"handle_time": {"dist": "empirical", "values_s": []}}, "scenario.handle_time.values_s"),

@@ -158,7 +158,8 @@ def test_channels_keep_their_colours_in_every_figure(centre):
     delta, sl = demand_delta_figure(centre), service_level_figure(centre)
     for i, ch in enumerate(centre.centre.channels):
         want = to_rgba(expected[ch.name])
-        assert _line_colour(delta.axes[i], "demand workload") == want
+        work = "work due" if ch.mode == "async" else "demand workload"  # async: by deadline
+        assert _line_colour(delta.axes[i], work) == want
         assert _line_colour(sl.axes[i], "service level") == want
     occ = occupancy_figure(centre).axes[0]
     pools = pool_colours(p.name for p in centre.centre.pools)

@@ -67,7 +67,9 @@ def test_a_failed_job_makes_the_sweep_exit_1_and_a_rerun_finishes_it(tmp_path):
         "ccsim: 1 of 2 jobs failed in the sweep sweep: sweep/1/error.json"
     )
     assert (tmp_path / "sweep" / "0" / "summary.json").is_file()
-    assert "IsADirectoryError" in json.loads((blocker.parent / "error.json").read_text())["error"]
+    error = json.loads((blocker.parent / "error.json").read_text())["error"]
+    assert error.startswith("OutputError: cannot write outputs to ")
+    assert error.endswith("sweep/1: Is a directory (writing summary.json)")
     assert (tmp_path / "sweep" / "comparison" / "comparison.md").is_file()
     # Fixed, and one more value at the end: the same folder takes it (each job keeps its
     # folder); job 0 is skipped, job 1 runs again and job 2 is new.

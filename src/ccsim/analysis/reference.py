@@ -20,7 +20,7 @@ import math
 from typing import Any
 
 from ccsim.analysis.erlang_g import mmcg_metrics
-from ccsim.analysis.finite_queue import FiniteQueueResult, mmck_m_metrics
+from ccsim.analysis.finite_queue import MAX_STATES, FiniteQueueResult, mmck_m_metrics
 from ccsim.analysis.gi_m_c import gi_m_c_metrics
 from ccsim.model.arrival_process import ERLANG, HYPEREXPONENTIAL, ArrivalProcess
 from ccsim.model.distributions import Exponential
@@ -101,6 +101,11 @@ def erlang_reference(scenario: Scenario) -> dict[str, Any] | None:
     room = scenario.waiting_room
     patience = scenario.patience
     patient = patience is None
+    if room is not None and c + room >= MAX_STATES:
+        # Too many states for the finite queue's solver (waiting_room up to 2**31 - 1 is
+        # allowed): a room this large never fills in a stable queue, so the unlimited
+        # queue's figures are its own; without a steady state there is no reference.
+        room = None
     if room is None and patient and rate * aht >= c:
         return None  # no steady state: the queue grows without bound
     exact = isinstance(scenario.handle_time, Exponential) or room == 0

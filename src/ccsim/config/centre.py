@@ -19,6 +19,7 @@ from typing import Any
 from ccsim.config.behaviour import behaviour_from_config
 from ccsim.config.channels import channel_from_config, intents_from_config
 from ccsim.config.demand import arrival_rates
+from ccsim.config.empty import check_arrivals
 from ccsim.config.events import apply_events
 from ccsim.config.limits import (
     MAX_CONTACTS_PER_REPLICATION,
@@ -29,6 +30,7 @@ from ccsim.config.limits import (
 )
 from ccsim.config.pools import pools_from_config
 from ccsim.config.schema import CentreConf
+from ccsim.config.times import local_datetime
 from ccsim.config.values import (
     as_dict,
     entry_names,
@@ -60,10 +62,7 @@ def centre_from_config(raw: Any, *, base_dir: Path | None = None) -> tuple[Centr
     interval_min = interval_minutes(d, _P)
     interval_s = 60.0 * interval_min
     per_day = 1440 // interval_min
-    try:
-        start = datetime.fromisoformat(str(d["start"]))
-    except ValueError:
-        raise ConfigError(f"{_P}start", d["start"], "a date and time, YYYY-MM-DD HH:MM") from None
+    start = local_datetime(d["start"], f"{_P}start")
     # Intervals are counted from midnight (profiles, forecasts and day-of-week factors line up
     # with the calendar), so the start must be on that grid, not only on a whole hour.
     if (start.hour * 60 + start.minute) % interval_min or start.second or start.microsecond:
@@ -101,6 +100,7 @@ def centre_from_config(raw: Any, *, base_dir: Path | None = None) -> tuple[Centr
         interval_min=interval_min,
         base_dir=base_dir,
     )
+    check_arrivals(d, built, rate, start=start, interval_min=interval_min)
     event_names, event_starts, event_rate = apply_events(
         rate, d["events"], start, interval_s, ch_names, it_names
     )

@@ -3,7 +3,7 @@ channel's daily volume, intraday profile and day-of-week factors."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -13,7 +13,7 @@ from ccsim.config.input_files import input_file
 from ccsim.config.limits import MAX_FACTOR, MAX_WEIGHT
 from ccsim.config.values import number, number_value
 from ccsim.errors import ConfigError
-from ccsim.inputs.forecast import FORECAST_COLUMNS, Forecast, read_forecast_csv
+from ccsim.inputs.forecast import FORECAST_COLUMNS, Forecast, read_forecast_csv, span_text
 from ccsim.model.centre import ChannelSpec, IntentSpec
 
 __all__ = ["arrival_rates"]
@@ -59,7 +59,7 @@ def _forecast_handle_scale(
 ) -> np.ndarray | None:
     """[c, j] factors that make the simulated mean handle time the forecast's volume-weighted
     mean AHT over the horizon, where the forecast gives ``aht_s`` (None: nowhere)."""
-    aht = fc.aht_s[:, :, : rate.shape[2]]
+    aht = fc.aht_s
     if fc.intents is None:  # channel-level AHT applies to every intent of the channel
         aht = np.repeat(aht[:, :1, :], rate.shape[1], axis=1)
     given = ~np.isnan(aht) & (rate > 0)
@@ -71,6 +71,22 @@ def _forecast_handle_scale(
         planned = channels[c].handle_time.mean_s * intents[j].handle_factor
         scale[c, j] = float(np.dot(rate[c, j][g], aht[c, j][g]) / rate[c, j][g].sum()) / planned
     return scale
+
+
+def _no_overlap(fc: Forecast, value: Any, start: datetime, n_k: int, interval_min: int) -> None:
+    """The forecast has no row in the horizon: one line saying what each covers."""
+    first, end = fc.covers
+    h_end = start + timedelta(minutes=interval_min * n_k)
+    apart = end <= start or first >= h_end
+    raise ConfigError(
+        f"{_P}start",
+        value,
+        f"forecast {fc.path} covers {span_text(first, end)}, the horizon is "
+        f"{span_text(start, h_end)}: "
+        + ("no interval in common" if apart else "the forecast has no row in the horizon")
+        + f"; set {_P}start to a time the forecast covers (its first interval: "
+        f"'{first:%Y-%m-%d %H:%M}')",
+    )
 
 
 def arrival_rates(
@@ -97,28 +113,22 @@ def arrival_rates(
     handle_scale = None
     forecast = input_file(d, "forecast", FORECAST_COLUMNS, base_dir=base_dir)
     if forecast is not None:
-        fc = read_forecast_csv(
+        fc = read_forecast_csv(  # the rows inside the horizon, in arrays of its intervals
             forecast.path,
             channels=ch_names,
             intents=it_names,
             interval_min=interval_min,
+            horizon_start=start,
+            horizon_intervals=n_k,
             **forecast.reader_options,
         )
-        offset = (fc.start - start).total_seconds() / interval_s
-        if offset < 0 or offset != int(offset):
-            raise ConfigError(
-                f"{_P}start",
-                d["start"],
-                f"must be at or before the forecast's "
-                f"first interval ({fc.start:%Y-%m-%d %H:%M}) on the same grid",
-            )
-        k0 = int(offset)
-        k1 = min(n_k, k0 + fc.n_intervals)
-        vol = fc.volume[:, :, : k1 - k0]
+        if fc.rows == fc.rows_outside:
+            _no_overlap(fc, d["start"], start, n_k, interval_min)
+        vol = fc.volume
         if fc.intents is None:  # channel totals: split by the intents' shares
             vol = vol[:, :1, :] * shares[:, :, None]
-        rate[:, :, k0:k1] = vol / interval_s
-        handle_scale = _forecast_handle_scale(fc, rate[:, :, k0:k1], channels, intents)
+        rate[:, :, :] = vol / interval_s
+        handle_scale = _forecast_handle_scale(fc, rate, channels, intents)
     else:
         weekday0 = start.weekday()
         for c, (spec, cd) in enumerate(built):

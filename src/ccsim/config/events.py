@@ -9,6 +9,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from ccsim.config.limits import MAX_DURATION_H, MAX_MAGNITUDE
+from ccsim.config.times import local_datetime
 from ccsim.config.values import check_keys, lookup, number
 from ccsim.errors import ConfigError
 
@@ -46,12 +47,7 @@ def apply_events(
         name = str(item.get("name") or f"event{n}")
         if name in names:
             raise ConfigError(f"{p}name", name, "event names must be unique")
-        try:
-            t0 = (datetime.fromisoformat(str(item.get("start"))) - start).total_seconds()
-        except ValueError:
-            raise ConfigError(
-                f"{p}start", item.get("start"), "a date and time, YYYY-MM-DD HH:MM"
-            ) from None
+        t0 = (local_datetime(item.get("start"), f"{p}start") - start).total_seconds()
         d = {"magnitude": 1.0, "decay_h": 0.0, **item}
         duration = 3600.0 * number(
             d, "duration_h", p, minimum=0.0, strict_min=True, maximum=MAX_DURATION_H

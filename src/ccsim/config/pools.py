@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -11,11 +11,11 @@ import numpy as np
 
 from ccsim.config.input_files import input_file
 from ccsim.config.limits import MAX_AGENTS, MAX_FACTOR
+from ccsim.config.roster_segments import roster_columns, segment_roster
 from ccsim.config.schema import PoolConf
 from ccsim.config.values import entry_names, lookup, number, number_value, with_defaults
 from ccsim.errors import ConfigError
 from ccsim.inputs.roster import (
-    ROSTER_COLUMNS,
     agents_per_interval,
     read_roster_csv,
     shifts_from_config,
@@ -45,10 +45,20 @@ def pools_from_config(
     n_days = -(-n_k // per_day)
     pool_names = entry_names(d["pools"], f"{_P}pools")
     roster = None
-    roster_file = input_file(d, "roster", ROSTER_COLUMNS, base_dir=base_dir)
-    if roster_file is not None:
+    # An activity-segment roster: pool -> (scheduled, on the phone) per interval.
+    segments: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
+    roster_file = input_file(d, "roster", roster_columns(d), base_dir=base_dir)
+    if roster_file is not None and d["roster_format"] == "segments":
+        segments = segment_roster(
+            d, roster_file, pool_names, start=start, interval_s=interval_s, n_k=n_k
+        )
+    elif roster_file is not None:
         roster = read_roster_csv(
-            roster_file.path, pools=pool_names, horizon_start=start, **roster_file.reader_options
+            roster_file.path,
+            pools=pool_names,
+            horizon_start=start,
+            horizon_end=start + timedelta(seconds=n_k * interval_s),
+            **roster_file.reader_options,
         )
     pools = []
     served = np.zeros((len(ch_names), len(it_names)), dtype=bool)
@@ -90,14 +100,19 @@ def pools_from_config(
             raise ConfigError(f"{p}skills", pd["skills"], "a pool needs at least one skill")
         shrinkage = number(pd, "shrinkage", p, minimum=0.0, maximum=1.0, strict_max=True)
         given = [k for k in ("agents", "agents_per_interval", "shifts") if pd[k] is not None]
-        if roster is not None:
+        planned_on_phone = None  # on-phone heads by the roster's segments (planned shrinkage)
+        if roster is not None or segments is not None:
             if given:
                 raise ConfigError(
                     f"{p}{given[0]}",
                     pd[given[0]],
                     "staffing comes from centre.roster_csv; remove this key",
                 )
-            scheduled = agents_per_interval(roster, name, interval_s, n_k)
+            if roster is not None:
+                scheduled = agents_per_interval(roster, name, interval_s, n_k)
+            else:
+                assert segments is not None
+                scheduled, planned_on_phone = segments[name]
         elif len(given) != 1:
             raise ConfigError(
                 f"{p}agents",
@@ -139,13 +154,18 @@ def pools_from_config(
             )
             scheduled = agents_per_interval(shifts, name, interval_s, n_k)
         if scheduled.size and scheduled.max() > MAX_AGENTS.value:
-            source = "roster_csv" if roster is not None else f"pools.{name}.{given[0]}"
+            source = "roster_csv" if not given else f"pools.{name}.{given[0]}"
             raise ConfigError(
                 f"{_P}{source}",
                 f"<{scheduled.max():,.0f} agents of pool {name} in one interval>",
                 f"at most {MAX_AGENTS.value:,.0f} ({MAX_AGENTS.why})",
             )
-        on_phone = np.floor(scheduled * (1.0 - shrinkage) + 0.5).astype(np.int64)
+        if planned_on_phone is not None:
+            # The schedule's own shrinkage: shrinkage is then what it leaves out (absence).
+            on_phone = np.floor(planned_on_phone * (1.0 - shrinkage) + 0.5).astype(np.int64)
+            shrinkage = _overall_shrinkage(scheduled, planned_on_phone, shrinkage)
+        else:
+            on_phone = np.floor(scheduled * (1.0 - shrinkage) + 0.5).astype(np.int64)
         pools.append(
             PoolSpec(
                 name=name,
@@ -169,3 +189,14 @@ def pools_from_config(
                     "arrivals",
                 )
     return pools
+
+
+def _overall_shrinkage(scheduled: np.ndarray, on_phone: np.ndarray, unplanned: float) -> float:
+    """The share of a segment roster's paid time not on the phone, the schedule's own
+    (off-phone segments) and ``unplanned`` together: what Erlang's gross-up and the planned
+    capacity take as the pool's shrinkage (``unplanned`` where nobody is on the phone)."""
+    paid = float(scheduled.sum())
+    on = float(on_phone.sum())
+    if paid <= 0 or on <= 0:
+        return unplanned
+    return min(max(1.0 - (1.0 - unplanned) * on / paid, 0.0), 1.0 - 1e-9)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ccsim.config.roster_schema import DEFAULT_ACTIVITIES
+
 __all__ = ["QUIET_DEFAULTS", "QUIET_DISTRIBUTION_KEYS", "without_quiet_defaults"]
 
 # Keys of ``schema.DistributionConf`` added after results were first recorded (uniform's and
@@ -31,6 +33,9 @@ QUIET_DEFAULTS: tuple[tuple[tuple[str, ...], Any], ...] = (
     (("centre", "roster_sheet"), None),
     (("centre", "roster_columns"), {}),
     (("centre", "roster_header_row"), None),
+    (("centre", "roster_format"), "shifts"),
+    (("centre", "roster_teams"), {}),
+    (("centre", "roster_activities"), DEFAULT_ACTIVITIES),
 )
 
 

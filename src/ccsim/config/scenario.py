@@ -11,6 +11,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from ccsim.config.arrivals import arrival_process_from_config
+from ccsim.config.empty import check_scenario_arrivals
 from ccsim.config.limits import (
     MAX_AGENTS,
     MAX_CONTACTS_PER_REPLICATION,
@@ -105,7 +106,8 @@ def scenario_from_config(raw: Any) -> Scenario:
         p,
         None,  # the expected count below bounds the rates
     )
-    expected = float(rate_per_h.sum()) * interval_s / 3600.0
+    with np.errstate(over="ignore"):  # rates near 1e308 sum to inf: refused below, silently
+        expected = float(rate_per_h.sum()) * interval_s / 3600.0
     if not expected <= MAX_CONTACTS_PER_REPLICATION.value:
         raise ConfigError(
             f"{p}{rate_key or 'arrival_profile_per_h'}",
@@ -114,6 +116,7 @@ def scenario_from_config(raw: Any) -> Scenario:
             f"most {MAX_CONTACTS_PER_REPLICATION.value:,.0f} "
             f"({MAX_CONTACTS_PER_REPLICATION.why}); shorten the horizon or lower the rate",
         )
+    check_scenario_arrivals(d, rate_per_h, p)
     arrivals = arrival_process_from_config(d["arrivals"], f"{p}arrivals.")
     agents = _per_interval(d, "agents", "agents_per_interval", n, True, p, MAX_AGENTS)
     shrinkage = number(d, "shrinkage", p, minimum=0.0, maximum=1.0, strict_max=True)
@@ -142,6 +145,9 @@ def scenario_from_config(raw: Any) -> Scenario:
     for key in ("name", "description", "channel"):
         if not isinstance(d.get(key, ""), str):
             raise ConfigError(f"{p}{key}", d.get(key), "must be a string")
+    if not str(d.get("channel", "voice")).strip():
+        # Every table names the channel of each row (an empty one broke the Parquet outputs).
+        raise ConfigError(f"{p}channel", d.get("channel"), "must name the channel, e.g. voice")
     assert handle_time is not None
     at_close = AT_CLOSE[lookup(d["at_close"], list(AT_CLOSE), f"{p}at_close", "closing rule")]
     return Scenario(

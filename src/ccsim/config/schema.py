@@ -19,6 +19,7 @@ from ccsim.config.planning_schema import (
     StaffSearchConf,
     TargetsConf,
 )
+from ccsim.config.roster_schema import RosterActivitiesConf
 
 __all__ = [
     "DistributionConf",
@@ -229,6 +230,11 @@ class CentreConf:
     roster_sheet: Any = None
     roster_columns: Dict[str, str] = field(default_factory=dict)
     roster_header_row: Optional[int] = None
+    # roster_csv's layout: shifts (one row per shift) or segments (a WFM export's activity
+    # segments, one row per agent and segment; its teams mapped to pools, null: left out).
+    roster_format: str = "shifts"
+    roster_teams: Dict[str, Optional[str]] = field(default_factory=dict)
+    roster_activities: RosterActivitiesConf = field(default_factory=RosterActivitiesConf)
     day_volume_cv: float = 0.0
     routing: str = "skills_priority"  # or "fifo", or package.module:Class (a ccsim.Router)
     at_close: str = "stop"

@@ -336,8 +336,22 @@ ROUTERS: dict[str, type[Router]] = {
 }
 
 
+ROUTER_METHODS = ("agent_for", "contact_for")  # what a policy must implement
+
+
+def _unimplemented(cls: type[Router]) -> list[str]:
+    """The methods of :data:`ROUTER_METHODS` that ``cls`` leaves as :class:`Router` has them
+    (raising NotImplementedError), and any abstract method of an ``abc`` subclass."""
+    missing = [m for m in ROUTER_METHODS if getattr(cls, m) is getattr(Router, m)]
+    abstract = sorted(getattr(cls, "__abstractmethods__", ()) or ())
+    return missing + [m for m in abstract if m not in missing]
+
+
 def resolve_router(name: str) -> type[Router]:
-    """A router class from a registered name or ``package.module:Class``; ValueError otherwise."""
+    """A router class from a registered name or ``package.module:Class``; ValueError otherwise:
+    an unknown name, a module that fails to import (whatever it raises), something that is
+    not a :class:`Router` subclass, or one that is abstract (:data:`ROUTER_METHODS` not
+    implemented) and would fail at its first contact."""
     if name in ROUTERS:
         return ROUTERS[name]
     if ":" in name:
@@ -346,9 +360,27 @@ def resolve_router(name: str) -> type[Router]:
         module, _, attr = name.partition(":")
         try:
             cls = getattr(importlib.import_module(module), attr)
-        except (ImportError, AttributeError) as exc:
-            raise ValueError(f"cannot import {name!r}: {exc}") from None
-        if isinstance(cls, type) and issubclass(cls, Router):
-            return cls
-        raise ValueError(f"{name!r} is not a subclass of ccsim.engine.routing.Router")
-    raise ValueError(f"unknown router; allowed: {', '.join(ROUTERS)} or package.module:Class")
+        except Exception as exc:  # ImportError, or whatever the module raises as it loads
+            why = f"{type(exc).__name__}: {exc}".splitlines()[0]
+            raise ValueError(f"cannot import {name!r} ({why})") from None
+        if not (isinstance(cls, type) and issubclass(cls, Router)):
+            what = (
+                f"the class {cls.__qualname__}"
+                if isinstance(cls, type)
+                else f"an object of type {type(cls).__name__}"
+            )
+            raise ValueError(
+                f"{name} is not a routing policy: not a subclass of ccsim.engine.routing.Router "
+                f"but {what}"
+            )
+        missing = _unimplemented(cls)
+        if missing:
+            raise ValueError(
+                f"{name} is abstract; give a subclass that implements {' and '.join(missing)}"
+            )
+        return cls
+    hint = ""
+    if "." in name:  # ccsim.engine.routing.FifoRouter: the class after a colon
+        module, _, attr = name.rpartition(".")
+        hint = f" (a class is written package.module:Class: {module}:{attr}?)"
+    raise ValueError(f"unknown router; allowed: {', '.join(ROUTERS)} or package.module:Class{hint}")

@@ -9,11 +9,19 @@ from __future__ import annotations
 import difflib
 import math
 from datetime import date, datetime, time, timedelta
-from typing import Any, Union
+from typing import Any, Iterator, Union
 
 from ccsim.errors import InputFileError
 
-__all__ = ["EXCEL_SUFFIXES", "TIMESTAMP", "Kind", "read_sheet", "cell_text", "column_letter"]
+__all__ = [
+    "EXCEL_SUFFIXES",
+    "TIMESTAMP",
+    "Kind",
+    "iter_sheet",
+    "read_sheet",
+    "cell_text",
+    "column_letter",
+]
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 # What a column holds, for the cells whose Excel type needs it: a timestamp column reads an
@@ -29,11 +37,22 @@ def _quote(names: list[str]) -> str:
 
 
 def read_sheet(path: str, sheet: str | int | None) -> tuple[str, datetime, list[tuple[int, tuple]]]:
+    """:func:`iter_sheet` with the rows read into a list (and the workbook closed)."""
+    title, epoch, rows = iter_sheet(path, sheet)
+    return title, epoch, list(rows)
+
+
+def iter_sheet(
+    path: str, sheet: str | int | None
+) -> tuple[str, datetime, Iterator[tuple[int, tuple]]]:
     """The worksheet ``sheet`` of the workbook at ``path`` (a name, a 1-based position, or None
     for the first): its title, the workbook's date epoch and its rows as ``(Excel row number,
-    cell values)``, without blank rows and rows whose first cell starts with ``#``.
+    cell values)``, without blank rows and rows whose first cell starts with ``#``. The rows
+    are streamed (openpyxl's read-only mode: one row in memory at a time); the workbook is
+    closed when they are read to the end or the iterator is closed.
 
-    Every problem (no such file, not a workbook, no such sheet) raises :class:`InputFileError`.
+    Every problem (no such file, not a workbook, no such sheet, a damaged sheet) raises
+    :class:`InputFileError`.
     """
     try:
         from openpyxl import load_workbook
@@ -55,30 +74,43 @@ def read_sheet(path: str, sheet: str | int | None) -> tuple[str, datetime, list[
             f"not an Excel workbook ({type(exc).__name__}: {exc}); expected an .xlsx or .xlsm "
             "file as Excel saves it (a CSV file must be named .csv)",
         ) from None
-    title = ""
-    row_no = 0
     try:
         ws = _worksheet(path, wb, sheet)
-        title = ws.title
         ws.reset_dimensions()  # exports often record wrong sheet dimensions: read every row
-        rows: list[tuple[int, tuple]] = []
+        epoch = wb.epoch
+    except InputFileError:
+        wb.close()
+        raise
+    except Exception as exc:  # a damaged workbook
+        wb.close()
+        raise InputFileError(
+            path, 0, "", f"cannot read the workbook ({type(exc).__name__}: {exc})"
+        ) from None
+    return ws.title, epoch, _sheet_rows(path, wb, ws)
+
+
+def _sheet_rows(path: str, wb: Any, ws: Any) -> Iterator[tuple[int, tuple]]:
+    row_no = 0
+    try:
         for row_no, values in enumerate(ws.iter_rows(values_only=True), start=1):
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                 continue
             first = values[0]
             if isinstance(first, str) and first.lstrip().startswith("#"):
                 continue
-            rows.append((row_no, tuple(values)))
-        epoch = wb.epoch
+            yield row_no, tuple(values)
     except InputFileError:
         raise
     except Exception as exc:  # a damaged sheet
         raise InputFileError(
-            path, row_no, "", f"cannot read the sheet ({type(exc).__name__}: {exc})", sheet=title
+            path,
+            row_no,
+            "",
+            f"cannot read the sheet ({type(exc).__name__}: {exc})",
+            sheet=ws.title,
         ) from None
     finally:
         wb.close()
-    return title, epoch, rows
 
 
 def _worksheet(path: str, wb: Any, sheet: str | int | None) -> Any:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import math
 import os
 import re
@@ -25,7 +26,7 @@ import numpy as np
 from ccsim.errors import ConfigError, InputFileError
 from ccsim.inputs.excel import TIMESTAMP, Kind
 from ccsim.inputs.shifts import Shift, agents_per_interval, staffing_events
-from ccsim.inputs.tables import Table, parse_float, parse_timestamp, read_table, required_text
+from ccsim.inputs.tables import Table, parse_float, parse_timestamp, required_text, stream_table
 
 __all__ = [
     "Shift",
@@ -46,6 +47,8 @@ CONFIG_KEYS = ("pool", "start", "length_h", "count", "breaks", "days")
 _BREAK_RE = re.compile(r"(\d{1,2}):(\d{2})\+(\d+)")
 _CLOCK_RE = re.compile(r"(\d{1,2}):(\d{2})")
 BREAK_FORMAT = "HH:MM+MIN, e.g. '12:00+30' (a 30-minute break at 12:00), several joined by ';'"
+
+log = logging.getLogger("ccsim")
 
 
 # --------------------------------------------------------------------------- breaks
@@ -119,21 +122,25 @@ def read_roster_csv(
     *,
     pools: Sequence[str],
     horizon_start: datetime,
+    horizon_end: datetime | None = None,
     columns: Mapping[str, str] | None = None,
     sheet: str | int | None = None,
     header_row: int | None = None,
     option_prefix: str = "",
 ) -> list[Shift]:
     """Read and check a roster file (see ``docs/input_files.md``): CSV, or a worksheet of an
-    ``.xlsx`` / ``.xlsm`` workbook (by the extension); shifts in file order.
+    ``.xlsx`` / ``.xlsm`` workbook (by the extension); shifts in file order. The file is
+    streamed: one row in memory at a time.
 
-    A file with a header and no rows gives an empty roster. ``columns``, ``sheet``,
-    ``header_row``, ``option_prefix``: see :func:`ccsim.inputs.tables.read_table`.
+    A file with a header and no rows gives an empty roster. Rows whose shift starts at or after
+    ``horizon_end`` (if given) are counted and left out once their pool and start are checked:
+    they cannot staff the horizon. ``columns``, ``sheet``, ``header_row``, ``option_prefix``:
+    see :func:`ccsim.inputs.tables.read_table`.
     """
     if isinstance(pools, str):
         raise TypeError(f"pools must be a sequence of names, not the string {pools!r}")
     pool_names = tuple(pools)
-    table = read_table(
+    table = stream_table(
         path,
         required=ROSTER_REQUIRED,
         optional=ROSTER_OPTIONAL,
@@ -144,14 +151,30 @@ def read_roster_csv(
         option_prefix=option_prefix,
     )
     try:
-        return _roster(table, pool_names, horizon_start)
+        shifts, later = _roster(table, pool_names, horizon_start, horizon_end)
     except InputFileError as exc:
         raise table.locate(exc) from None
+    finally:
+        getattr(table.rows, "close", lambda: None)()
+    if later:
+        log.info(
+            "roster %s: %s rows start at or after the horizon end %s and are ignored",
+            table.path,
+            f"{later:,}",
+            _fmt(horizon_end) if horizon_end is not None else "",
+        )
+    return shifts
 
 
-def _roster(table: Table, pool_names: tuple[str, ...], horizon_start: datetime) -> list[Shift]:
+def _roster(
+    table: Table,
+    pool_names: tuple[str, ...],
+    horizon_start: datetime,
+    horizon_end: datetime | None,
+) -> tuple[list[Shift], int]:
     p = table.path
     shifts: list[Shift] = []
+    later = 0
     for row in table.rows:
         pool = required_text(p, row, "pool", pool_names, "pool")
         start_text = row.cells["start"]
@@ -164,6 +187,9 @@ def _roster(table: Table, pool_names: tuple[str, ...], horizon_start: datetime) 
                 f"shift starts at {start_text!r}, before the horizon start "
                 f"{_fmt(horizon_start)}; shifts must start at or after it",
             )
+        if horizon_end is not None and start >= horizon_end:
+            later += 1
+            continue
         length_text = row.cells["length_h"]
         allowed_len = "expected a shift length in hours > 0 and <= 24"
         length_h = parse_float(p, row.line, "length_h", length_text, allowed_len)
@@ -210,7 +236,7 @@ def _roster(table: Table, pool_names: tuple[str, ...], horizon_start: datetime) 
                 count=count,
             )
         )
-    return shifts
+    return shifts, later
 
 
 def _roster_row(s: Shift, horizon_start: datetime) -> list[str]:

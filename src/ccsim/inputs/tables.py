@@ -12,14 +12,15 @@ from __future__ import annotations
 import csv
 import difflib
 import math
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from ccsim.errors import InputFileError
-from ccsim.inputs.excel import EXCEL_SUFFIXES, Kind, cell_text, column_letter, read_sheet
+from ccsim.inputs.excel import EXCEL_SUFFIXES, Kind, cell_text, column_letter, iter_sheet
+from ccsim.inputs.headers import check_header, mapped_columns
+from ccsim.inputs.timestamps import TIMESTAMP_FORMAT, parse_timestamp
 
 __all__ = [
     "EXCEL_SUFFIXES",
@@ -29,13 +30,11 @@ __all__ = [
     "is_excel",
     "check_column_mapping",
     "read_table",
+    "stream_table",
     "parse_timestamp",
     "parse_float",
     "required_text",
 ]
-
-_TIMESTAMP_RE = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?")
-TIMESTAMP_FORMAT = "YYYY-MM-DD HH:MM (or YYYY-MM-DDTHH:MM; seconds optional, no time zone)"
 
 
 @dataclass(frozen=True)
@@ -50,12 +49,13 @@ class Row:
 class Table:
     """The rows of a CSV file or an Excel sheet, by ccsim's column names. ``sheet``: the
     worksheet's title (None for CSV; ``line`` is then the Excel row number). ``headers``: the
-    file's header of each column; ``letters``: each column's Excel letter."""
+    file's header of each column; ``letters``: each column's Excel letter. ``rows``: a list
+    (:func:`read_table`), or an iterator that reads the file as it goes (:func:`stream_table`)."""
 
     path: str
     header_line: int
     columns: tuple[str, ...]
-    rows: list[Row]
+    rows: Iterable[Row]
     sheet: str | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
     letters: Mapping[str, str] = field(default_factory=dict)
@@ -129,34 +129,45 @@ def check_column_mapping(columns: Mapping[str, str] | None, allowed: Sequence[st
     return None
 
 
-def _csv_records(p: str, path: str | Path) -> list[tuple[int, list[str]]]:
-    """The non-blank, non-comment lines of a CSV file, split and stripped."""
+def _csv_records(p: str, path: str | Path) -> Iterator[tuple[int, list[str]]]:
+    """The non-blank, non-comment lines of a CSV file, split and stripped, read as they come
+    (one line in memory at a time). A line without quotes is split at its commas, as the csv
+    module would; one with quotes goes through the csv module (strict: a quote may not open
+    a value that runs past the end of the line)."""
     try:
-        with open(path, encoding="utf-8-sig", newline=None) as f:
-            lines = f.readlines()
+        f = open(path, encoding="utf-8-sig", newline=None)
     except FileNotFoundError:
         raise InputFileError(p, 0, "", "file not found") from None
-    except UnicodeDecodeError as exc:
-        raise InputFileError(p, 0, "", f"not UTF-8 text ({exc.reason})") from None
     except OSError as exc:
         raise InputFileError(p, 0, "", f"cannot read the file ({exc.strerror or exc})") from None
-    out = []
-    for lineno, raw in enumerate(lines, start=1):
-        text = raw.rstrip("\r\n")
-        if not text.strip() or text.lstrip().startswith("#"):
-            continue
+    lineno = 0
+    with f:
         try:
-            cells = next(csv.reader([text], strict=True))
-        except csv.Error as exc:
-            raise InputFileError(p, lineno, "", f"malformed CSV line ({exc})") from None
-        cells = [c.strip() for c in cells]
-        if not any(cells):  # a line of only commas, as spreadsheets write: blank
-            continue
-        out.append((lineno, cells))
-    return out
+            for lineno, raw in enumerate(f, start=1):
+                text = raw.rstrip("\r\n")
+                if not text or text.isspace() or text.lstrip().startswith("#"):
+                    continue
+                if '"' in text or "\0" in text:
+                    try:
+                        cells = next(csv.reader([text], strict=True))
+                    except csv.Error as exc:
+                        raise InputFileError(p, lineno, "", f"malformed CSV line ({exc})") from None
+                else:
+                    cells = text.split(",")
+                cells = [c.strip() for c in cells]
+                if not any(cells):  # a line of only commas, as spreadsheets write: blank
+                    continue
+                yield lineno, cells
+        except UnicodeDecodeError as exc:
+            where = f" after line {lineno}" if lineno else ""
+            raise InputFileError(p, 0, "", f"not UTF-8 text{where} ({exc.reason})") from None
+        except OSError as exc:
+            raise InputFileError(
+                p, 0, "", f"cannot read the file ({exc.strerror or exc})"
+            ) from None
 
 
-def read_table(
+def stream_table(
     path: str | Path,
     *,
     required: Sequence[str],
@@ -167,8 +178,10 @@ def read_table(
     kinds: Mapping[str, Kind] | None = None,
     option_prefix: str = "",
 ) -> Table:
-    """Read a comma-separated file, or a worksheet of an ``.xlsx`` / ``.xlsm`` workbook (by
-    the extension), with a header line.
+    """Open a comma-separated file, or a worksheet of an ``.xlsx`` / ``.xlsm`` workbook (by
+    the extension), with a header line: the header is read and checked now, the rows as the
+    returned table's ``rows`` are iterated (once; the file is read as they come, so its size
+    does not matter). :func:`read_table` reads them all into a list.
 
     Blank lines (also lines of only commas) and lines starting with ``#`` are skipped; they
     still count for line numbers.
@@ -212,9 +225,9 @@ def read_table(
     sheet_title: str | None = None
     kinds = kinds or {}
     epoch = datetime(1899, 12, 30)
-    records: Sequence[tuple[int, Sequence[Any]]]
+    records: Iterator[tuple[int, Sequence[Any]]]
     if excel:
-        sheet_title, epoch, records = read_sheet(p, sheet)
+        sheet_title, epoch, records = iter_sheet(p, sheet)
     else:
         records = _csv_records(p, path)
     word = "line" if sheet_title is None else "row"
@@ -225,7 +238,7 @@ def read_table(
     def text(value: Any, kind: Kind = None) -> str:
         return cell_text(value, kind, epoch) if excel else value
 
-    rest = iter(records)
+    rest = records
     header: list[str] | None = None
     header_line = 0
     for lineno, values in rest:
@@ -260,165 +273,78 @@ def read_table(
     width = len(header)
 
     if mapping:
-        index = _mapped_columns(
+        index = mapped_columns(
             fail, header, header_line, word, mapping, required, allowed, option_prefix
         )
     else:
-        _check_header(p, header_line, header, tuple(required), allowed, sheet_title, option_prefix)
+        check_header(p, header_line, header, tuple(required), allowed, sheet_title, option_prefix)
         index = {name: i for i, name in enumerate(header)}
     file_header = {name: header[i] for name, i in index.items()}
     letters = {name: column_letter(i) for name, i in index.items()} if excel else {}
 
-    rows: list[Row] = []
-    table = Table(
-        p, header_line, tuple(index), rows, sheet_title, file_header if mapping else {}, letters
-    )
     name_of = {i: name for name, i in index.items()}
-    for lineno, cells in rest:
-        if excel:
-            if not mapping:
-                for i in range(width, len(cells)):
-                    if text(cells[i]):
-                        raise fail(
-                            lineno,
-                            "",
-                            f"cell {column_letter(i)}{lineno} holds {text(cells[i])!r}, right of "
-                            f"the last header column ({column_letter(width - 1)}: "
-                            f"{header[-1]!r}); give it a header or clear it",
+
+    def rows() -> Iterator[Row]:
+        try:
+            for lineno, cells in rest:
+                if excel:
+                    if not mapping:
+                        for i in range(width, len(cells)):
+                            if text(cells[i]):
+                                raise fail(
+                                    lineno,
+                                    "",
+                                    f"cell {column_letter(i)}{lineno} holds "
+                                    f"{text(cells[i])!r}, right of the last header column "
+                                    f"({column_letter(width - 1)}: {header[-1]!r}); give it "
+                                    "a header or clear it",
+                                )
+                    row_cells = {
+                        name: text(cells[i] if i < len(cells) else None, kinds.get(name))
+                        for name, i in index.items()
+                    }
+                    yield Row(lineno, row_cells)
+                    continue
+                if len(cells) != width:
+                    if len(cells) < width:
+                        missing = name_of.get(len(cells), header[len(cells)])
+                        problem = (
+                            f"row has {len(cells)} values but the header names {width} "
+                            f"columns; no value for {missing!r} (leave it empty with a "
+                            "trailing comma if allowed)"
                         )
-            row_cells = {
-                name: text(cells[i] if i < len(cells) else None, kinds.get(name))
-                for name, i in index.items()
-            }
-            rows.append(Row(lineno, row_cells))
-            continue
-        if len(cells) != width:
-            if len(cells) < width:
-                missing = name_of.get(len(cells), header[len(cells)])
-                problem = (
-                    f"row has {len(cells)} values but the header names {width} columns; "
-                    f"no value for {missing!r} (leave it empty with a trailing comma if allowed)"
-                )
-                raise fail(lineno, missing, problem, table.where(missing, lineno))
-            raise fail(
-                lineno,
-                "",
-                f"row has {len(cells)} values but the header names {width} columns "
-                f"({', '.join(header)}); extra values: {cells[width:]!r}",
-            )
-        if mapping:
-            rows.append(Row(lineno, {name: cells[i] for name, i in index.items()}))
-        else:
-            rows.append(Row(lineno, dict(zip(header, cells, strict=True))))
+                        raise fail(lineno, missing, problem, table.where(missing, lineno))
+                    raise fail(
+                        lineno,
+                        "",
+                        f"row has {len(cells)} values but the header names {width} columns "
+                        f"({', '.join(header)}); extra values: {cells[width:]!r}",
+                    )
+                if mapping:
+                    yield Row(lineno, {name: cells[i] for name, i in index.items()})
+                else:
+                    yield Row(lineno, dict(zip(header, cells, strict=True)))
+        finally:
+            close = getattr(rest, "close", None)
+            if close is not None:
+                close()  # a workbook stays open until its rows are read or given up
+
+    table = Table(
+        p,
+        header_line,
+        tuple(index),
+        rows(),
+        sheet_title,
+        file_header if mapping else {},
+        letters,
+    )
     return table
 
 
-def _mapped_columns(
-    fail: Any,
-    header: list[str],
-    line: int,
-    word: str,
-    mapping: Mapping[str, str],
-    required: Sequence[str],
-    allowed: Sequence[str],
-    option_prefix: str,
-) -> dict[str, int]:
-    """Where each of ccsim's columns is in ``header`` under ``mapping``: ccsim name -> index,
-    in file order."""
-    positions: dict[str, list[int]] = {}
-    for i, name in enumerate(header):
-        positions.setdefault(name, []).append(i)
-    shown = ", ".join(repr(h) for h in header if h) or "(no names)"
-    taken = set(mapping.values())
-    index: dict[str, int] = {}
-    for name in allowed:
-        wanted = mapping.get(name)
-        if wanted is None:
-            if name in taken or name not in positions:  # an unmapped column of its own name
-                if name in required:
-                    raise fail(
-                        line,
-                        name,
-                        f"required column {name!r} is missing: map it in {option_prefix}columns "
-                        f"or name a column {name!r}; the header ({word} {line}) has: {shown} (if "
-                        f"the header is lower down, give its {word} as {option_prefix}header_row)",
-                    )
-                continue
-            wanted = name
-        at = positions.get(wanted)
-        if not at:
-            raise fail(
-                line,
-                name,
-                f"header {wanted!r} ({option_prefix}columns.{name}) is not in the file; the "
-                f"header ({word} {line}) has: {shown} (names are case-sensitive; if the header "
-                f"is lower down, give its {word} as {option_prefix}header_row)",
-            )
-        if len(at) > 1:
-            raise fail(line, name, f"header {wanted!r} is given {len(at)} times; it must be unique")
-        index[name] = at[0]
-    return dict(sorted(index.items(), key=lambda kv: kv[1]))
-
-
-def _check_header(
-    path: str,
-    line: int,
-    header: list[str],
-    required: tuple[str, ...],
-    allowed: tuple[str, ...],
-    sheet: str | None = None,
-    option_prefix: str = "",
-) -> None:
-    seen: set[str] = set()
-    for name in header:
-        if name in seen:
-            raise InputFileError(
-                path, line, name, f"column {name!r} is given twice in the header", sheet=sheet
-            )
-        seen.add(name)
-        if name not in allowed:
-            close = difflib.get_close_matches(name, allowed, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            if ";" in name or "\t" in name:
-                hint += " (the file must be comma-separated)"
-            mapping_hint = (
-                f"; or map the file's headers to them with {option_prefix}columns"
-                if option_prefix
-                else ""
-            )
-            raise InputFileError(
-                path,
-                line,
-                name,
-                f"unknown column {name!r}{hint}; allowed columns: {', '.join(allowed)} "
-                f"(names are case-sensitive){mapping_hint}",
-                sheet=sheet,
-            )
-    for name in required:
-        if name not in seen:
-            raise InputFileError(
-                path,
-                line,
-                name,
-                f"required column {name!r} is missing; the header has: {', '.join(header)}",
-                sheet=sheet,
-            )
-
-
-def parse_timestamp(path: str, line: int, column: str, text: str) -> datetime:
-    """``YYYY-MM-DD HH:MM[:SS]`` or with ``T``; nothing else (no time zone, no fractions)."""
-    if not text:
-        raise InputFileError(path, line, column, f"empty; expected a timestamp {TIMESTAMP_FORMAT}")
-    if _TIMESTAMP_RE.fullmatch(text):
-        try:
-            return datetime.fromisoformat(text)
-        except ValueError as exc:
-            raise InputFileError(
-                path, line, column, f"{text!r} is not a valid date and time ({exc})"
-            ) from None
-    raise InputFileError(
-        path, line, column, f"{text!r} is not a timestamp; expected {TIMESTAMP_FORMAT}"
-    )
+def read_table(path: str | Path, **options: Any) -> Table:
+    """:func:`stream_table` with every row read into a list (``rows``)."""
+    table = stream_table(path, **options)
+    return replace(table, rows=list(table.rows))
 
 
 def parse_float(path: str, line: int, column: str, text: str, allowed: str) -> float:

@@ -59,8 +59,15 @@ def roster_config(raw: dict[str, Any], roster_csv: Path) -> dict[str, Any]:
     out = copy.deepcopy(raw)
     centre = out["centre"]
     centre["roster_csv"] = str(Path(roster_csv).resolve())
-    for key in ("roster_sheet", "roster_columns", "roster_header_row"):
-        centre.pop(key, None)  # the written roster is a CSV under ccsim's own column names
+    for key in (
+        "roster_sheet",
+        "roster_columns",
+        "roster_header_row",
+        "roster_format",
+        "roster_teams",
+        "roster_activities",
+    ):
+        centre.pop(key, None)  # the written roster: shifts, a CSV under ccsim's own names
     for pool in (centre.get("pools") or {}).values():
         for key in ("agents", "agents_per_interval", "shifts"):
             pool[key] = None

@@ -1,15 +1,30 @@
-"""How the reports write their figures: percentages, numbers, confidence intervals, and the
-rows of the whole-centre table (``report.md`` and ``report.html`` share them)."""
+"""How the reports write their figures: percentages, numbers, confidence intervals, waits in
+the unit of their channel's mode (seconds live, hours for backlogs), and the rows of the
+whole-centre table (``report.md`` and ``report.html`` share them)."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from typing import Any, Mapping
 
 from ccsim.analysis.results import RunResult
 from ccsim.analysis.statistics import Estimate
-from ccsim.model.centre import CLEAR, SERVE_OUT
+from ccsim.model.centre import ASYNC, CLEAR, SERVE_OUT
 
-__all__ = ["pct", "num", "ci", "TOTAL_ROWS", "CLOSE_NOTE", "total_rows"]
+__all__ = [
+    "pct",
+    "num",
+    "ci",
+    "wait",
+    "service_level",
+    "channel_line",
+    "TOTAL_ROWS",
+    "CLOSE_NOTE",
+    "MIXED_WAITS_NOTE",
+    "total_rows",
+    "centre_totals",
+]
 
 
 def pct(x: float) -> str:
@@ -25,6 +40,31 @@ def ci(e: Estimate, as_pct: bool, digits: int = 1) -> str:
         return ""  # one replication, or a planned figure that does not vary
     show = pct if as_pct else (lambda v: num(v, digits))
     return f"{show(e.ci_low)} .. {show(e.ci_high)}"
+
+
+def wait(x_s: float, mode: str, digits: int = 1) -> str:
+    """A wait with its unit as a planner reads it: seconds on a live (sync) channel, hours on a
+    backlog (async: an e-mail answered in 15,500 s is answered in 4.3 h)."""
+    if math.isnan(x_s):
+        return "n/a"
+    return f"{x_s / 3600:,.{digits}f} h" if mode == ASYNC else f"{x_s:,.{digits}f} s"
+
+
+def service_level(e: Estimate, offered: float) -> str:
+    """A channel's service level; "n/a (no contacts)" when none were offered."""
+    return "n/a (no contacts)" if not offered > 0 else pct(e.mean)
+
+
+def channel_line(ch: Any, ce: Mapping[str, Estimate]) -> str:
+    """One channel's outcome in a log line (no "nan%"; async waits in hours)."""
+    if not ce["offered"].mean > 0:
+        return f"{ch.name}: no contacts over the measured horizon"
+    sl = f"{ch.name}: service level {pct(ce['sl_answered_within_t'].mean)}"
+    asa = wait(ce["asa_s"].mean, ch.mode)
+    if ch.mode == ASYNC:
+        late = num(ce["late_async"].mean, 0)
+        return f"{sl}, ASA {asa}, {late} answered late or overdue"
+    return f"{sl}, abandonment {pct(ce['abandon_rate'].mean)}, ASA {asa}"
 
 
 # The whole-centre table: (key, label, digits, shown as a percentage).
@@ -91,3 +131,42 @@ def total_rows(result: RunResult) -> tuple[tuple[str, str, int, bool], ...]:
         if key == "blocked":
             rows.append(("cleared", "cleared at the close (still waiting live)", 0, False))
     return tuple(rows)
+
+
+# The whole centre's waits and times (seconds), as report.md labels them.
+_TIMES = (
+    "virtual_wait_s",
+    "asa_s",
+    "mean_wait_s",
+    "p90_wait_s",
+    "sd_wait_s",
+    "customer_wait_s",
+    "mean_time_in_system_s",
+)
+MIXED_WAITS_NOTE = (
+    "Waits and times in queue are left out of the whole centre: it mixes live channels (waits "
+    "in seconds) with backlogs (waits in hours); each channel has its own above."
+)
+
+
+def _hours(e: Estimate) -> Estimate:
+    return dataclasses.replace(
+        e, mean=e.mean / 3600, ci_low=e.ci_low / 3600, ci_high=e.ci_high / 3600, std=e.std / 3600
+    )
+
+
+def centre_totals(result: RunResult) -> tuple[list[tuple[str, str, str, str]], str]:
+    """The whole-centre table's rows (key, label, mean, 95% CI) and a note. Waits come in the
+    unit of the channels' mode: seconds when every channel is live, hours when every one is a
+    backlog, and not at all (the note says why) when the centre mixes them."""
+    modes = {ch.mode for ch in result.centre.channels}
+    rows = []
+    for key, label, digits, as_pct in total_rows(result):
+        e = result.estimates[key]
+        if key in _TIMES and len(modes) > 1:
+            continue
+        if key in _TIMES and modes == {ASYNC}:
+            e, label = _hours(e), label.replace("(s)", "(h)")
+        mean = pct(e.mean) if as_pct else num(e.mean, digits)
+        rows.append((key, label, mean, ci(e, as_pct, digits)))
+    return rows, MIXED_WAITS_NOTE if len(modes) > 1 else ""

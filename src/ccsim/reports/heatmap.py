@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from ccsim.analysis.results import RunResult
+from ccsim.model.centre import ASYNC
 from ccsim.reports.figure_parts import day_name, hhmm, new_figure, origin
 from ccsim.reports.palette import CAPACITY_COLOUR, HEATMAP_CMAP, WARMUP_COLOUR, channel_colours
 
@@ -22,9 +23,10 @@ HEATMAP_FILE = "demand_delta_heatmap.png"
 
 @dataclass(frozen=True)
 class DeltaHeatmap:
-    """The demand delta (agent-hours per interval, + short / - spare) on a day x time-of-day
-    grid: ``values[name]`` is days x intervals per day, NaN outside the horizon; ``names`` are
-    the channels, then ``all`` (the centre: channels netted in each interval) when there are
+    """The demand delta (agent-hours per interval, + short / - spare; async channels by
+    deadline, :mod:`ccsim.analysis.deadline_delta`) on a day x time-of-day grid:
+    ``values[name]`` is days x intervals per day, NaN outside the horizon; ``names`` are the
+    channels, then ``all`` (the centre: channels netted in each interval) when there are
     several. ``warmup[d, k]``: the cell is in the warm-up."""
 
     days: list[str]  # row labels: "Mon 05 Jan" or "Day 1"
@@ -103,8 +105,8 @@ def delta_heatmap_figure(result: RunResult) -> Figure | None:
     """The demand delta by day (rows) and time of day (columns), one panel per channel and one
     for the centre: red where agents are short, blue where capacity is spare, white at 0, each
     panel on its own scale centred on 0. None when the run is too short (less than 2 days) or
-    its intervals do not tile the day. Warm-up cells are hatched; hours when nothing happens
-    (no demand, no capacity) are left out."""
+    its intervals do not tile the day. Warm-up cells are hatched; hours when no panel is short
+    or spare (nothing happens, or the agents there all work an async backlog) are left out."""
     hm = delta_heatmap_data(result)
     if hm is None:
         return None
@@ -180,9 +182,12 @@ def delta_heatmap_figure(result: RunResult) -> Figure | None:
         ax.set_xlabel("time of day (interval start)")
     netted = "; all channels netted per interval" if "all" in hm.names else ""
     warm_note = "; hatched: warm-up" if hm.warmup.any() else ""
+    by_deadline = (
+        "; async channels by deadline" if any(ch.mode == ASYNC for ch in c.channels) else ""
+    )
     fig.suptitle(
         f"{c.name}: demand delta by day and time of day, agent-hours per "
-        f"{hm.interval_min:g}-min interval\n(demand workload − capacity: red short, blue spare"
-        f"{netted}{warm_note})"
+        f"{hm.interval_min:g}-min interval\n(demand workload − capacity{by_deadline}: red short, "
+        f"blue spare{netted}{warm_note})"
     )
     return fig

@@ -22,11 +22,14 @@ import yaml
 from ccsim.analysis.costs import cost_spec
 from ccsim.analysis.results import RunResult
 from ccsim.analysis.statistics import Estimate
-from ccsim.model.centre import ASYNC, STOP
+from ccsim.config.empty import empty_warnings
+from ccsim.model.centre import ASYNC, STOP, SYNC
 from ccsim.reports.costs import _ci as _money_ci
 from ccsim.reports.costs import money
 from ccsim.reports.days import Day, centre_delta, day_name, day_table, worst_interval
-from ccsim.reports.formats import CLOSE_NOTE, ci, num, pct
+from ccsim.reports.deadlines import DEADLINE_TEXT, deadline_table
+from ccsim.reports.formats import CLOSE_NOTE, ci, num, pct, service_level, wait
+from ccsim.reports.heads import HeadsSection, heads_html
 from ccsim.reports.html_tables import (
     channel_table,
     cost_tables,
@@ -37,6 +40,7 @@ from ccsim.reports.html_tables import (
     totals_table,
 )
 from ccsim.reports.palette import channel_colours
+from ccsim.reports.peaks import channels_short, netting_text, peak_text
 from ccsim.reports.tables import when
 from ccsim.reports.templating import BAD, GOOD, WARN, Figure, Text, figures, write_page
 from ccsim.reports.thresholds import WORST, occupancy_warnings, service_warnings
@@ -46,13 +50,19 @@ __all__ = ["write_report_html", "FIGURE_CAPTIONS"]
 FIGURE_CAPTIONS = {
     "demand_delta.png": "Per channel: the demand workload the simulated contacts brought "
     "against capacity, the deficit (demand delta > 0) shaded; dashed: the forecast's planned "
-    "workload; dotted: the capacity the service-level target needs (Erlang).",
+    "workload; dotted: the capacity the service-level target needs (Erlang). Async channels: "
+    "the work falling due in each interval (arrived one response-time target earlier) against "
+    "capacity, red only where deadlines are missed (work due may pass an interval's capacity "
+    "without a deficit: it was answered earlier).",
     "demand_delta_heatmap.png": "The demand delta by day and time of day (per channel, and for "
     "the whole centre when there are several): red where agents are short, blue where capacity "
-    "is spare.",
+    "is spare; async channels by deadline (red where deadlines are missed, blue where capacity "
+    "finds the inbox empty).",
     "service_level.png": "Per channel: service level and abandonment per interval against the "
     "channel's target.",
     "occupancy.png": "Occupancy per pool and interval (busy time / time on the phone).",
+    "coverage.png": "Per live channel: the whole agents the service-level target needs "
+    "(Erlang) against the agents scheduled, per interval; red where agents are short.",
 }
 # The folder's files, by name (or suffix), as the Files section describes them.
 _FILES = {
@@ -68,6 +78,7 @@ _SECTION_OF = {
     "demand_delta.png": "delta",
     "service_level.png": "service",
     "occupancy.png": "pools",
+    "coverage.png": "heads",
 }
 
 
@@ -125,13 +136,17 @@ def _service_cards(result: RunResult) -> list[ServiceCard]:
                 f"mean response {num(ce['asa_s'].mean / 3600, 1)} h"
             )
         else:
-            details = f"abandoned {pct(ce['abandon_rate'].mean)}; ASA {num(ce['asa_s'].mean)} s"
+            details = (
+                f"abandoned {pct(ce['abandon_rate'].mean)}; ASA {wait(ce['asa_s'].mean, SYNC)}"
+            )
+        if not ce["offered"].mean > 0:
+            details = "no contacts over the measured horizon"
         cards.append(
             ServiceCard(
                 channel=ch.name,
                 colour=colours[ch.name],
                 mode=ch.mode,
-                value=pct(e.mean),
+                value=service_level(e, ce["offered"].mean),
                 raw=e.mean,
                 ci=_share_ci(e),
                 target=f"target {pct(ch.target_service_level)} {_target_text(ch)}",
@@ -143,7 +158,9 @@ def _service_cards(result: RunResult) -> list[ServiceCard]:
     return cards
 
 
-def _headline(result: RunResult, worst_day: Day | None, worst_day_h: float) -> list[Kpi]:
+def _headline(
+    result: RunResult, worst_day: Day | None, worst_day_h: float, heads: HeadsSection
+) -> list[Kpi]:
     est, c = result.estimates, result.centre
     e = est["positive_demand_delta_h"]
     interval = ci(e, False)
@@ -153,11 +170,23 @@ def _headline(result: RunResult, worst_day: Day | None, worst_day_h: float) -> l
             "agent-hours short over the horizon",
             num(e.mean),
             (f"95% CI {interval}; " if interval else "")
-            + f"{pct(est['share_intervals_in_deficit'].mean)} of intervals in deficit",
+            + f"{pct(est['share_intervals_in_deficit'].mean)} of intervals in deficit"
+            + (f" ({netting_text(result)})" if len(c.channels) > 1 else ""),
             BAD if e.mean > 0 else GOOD,
             e.mean,
         )
     ]
+    if heads.kpi_value:
+        kpis.append(
+            Kpi(
+                "heads_short",
+                "heads short at the worst interval",
+                heads.kpi_value,
+                heads.kpi_note,
+                BAD if heads.kpi_raw > 0 else GOOD,
+                heads.kpi_raw,
+            )
+        )
     worst = worst_interval(result)
     if worst is not None:
         day, clock = when(result, worst[0] * c.interval_s / 60)
@@ -248,15 +277,22 @@ def _delta_text(result: RunResult) -> str:
     est, c = result.estimates, result.centre
     short = est["positive_demand_delta_h"].mean
     delta = centre_delta(result)
+    peak = f" {p}" if (p := peak_text(result)) else ""
     if not (short > 0 and not np.all(np.isnan(delta))):
-        return "Capacity covers the demand workload in every measured interval."
+        own = channels_short(result) if len(c.channels) > 1 else 0.0
+        return (
+            "Capacity covers the demand workload in every measured interval"
+            + (f" ({netting_text(result)})" if own > 0 else "")
+            + "."
+            + peak
+        )
     k = int(np.nanargmax(delta))
     day, clock = when(result, k * c.interval_s / 60)
     interval = ci(est["positive_demand_delta_h"], False)
     text = (
         f"Demand exceeds capacity by {short:,.1f} agent-hours in total"
         + (f" (95% CI {interval})" if interval else "")
-        + (" (channels netted within each interval)" if len(c.channels) > 1 else "")
+        + (f" ({netting_text(result)})" if len(c.channels) > 1 else "")
         + f"; {pct(est['share_intervals_in_deficit'].mean)} of intervals are in deficit"
     )
     at = f"{day_name(result, day)} {clock}"
@@ -264,12 +300,12 @@ def _delta_text(result: RunResult) -> str:
         return text + (
             f"; the mean delta curve peaks at {delta[k]:,.2f} agent-hours in the interval "
             f"starting {at} (the worst interval above: the most agent-hours short on average "
-            "over the replications)."
+            "over the replications)." + peak
         )
     return text + (
         ". On average no interval is short (the mean curve peaks at "
         f"{delta[k]:,.2f} agent-hours, {at}): the shortfall comes from the replications' "
-        "random peaks."
+        "random peaks." + peak
     )
 
 
@@ -318,13 +354,20 @@ def write_report_html(
     config."""
     c = result.centre
     figs = figures(written, FIGURE_CAPTIONS)
-    placed: dict[str, list[Figure]] = {"delta": [], "service": [], "pools": [], "more": []}
+    placed: dict[str, list[Figure]] = {
+        "heads": [],
+        "delta": [],
+        "service": [],
+        "pools": [],
+        "more": [],
+    }
     for f in figs:
         section = _SECTION_OF.get(f.name, "delta" if "heatmap" in f.name else "more")
         placed[section].append(f)
     per_day, worst_day, worst_day_h = day_table(result)
     occupancy, over = occupancy_warnings(result)
     cards = _service_cards(result)
+    heads = heads_html(result)
     files = [
         ("report.md", "this report as Markdown"),
         ("summary.json", _FILES["summary.json"]),
@@ -339,9 +382,13 @@ def write_report_html(
         facts=_facts(result),
         close_note="" if c.at_close == STOP else CLOSE_NOTE[c.at_close],
         summary_line=_summary_line(result, worst_day, worst_day_h, cards),
-        kpis=_headline(result, worst_day, worst_day_h),
+        warnings=empty_warnings(c),
+        kpis=_headline(result, worst_day, worst_day_h, heads),
+        heads=heads,
         service=cards,
         delta_text=_delta_text(result),
+        deadlines=deadline_table(result),
+        deadline_text=DEADLINE_TEXT,
         figures=placed,
         plots_off=not result.settings.plots,
         days=per_day,

@@ -14,7 +14,7 @@ from ccsim.model.centre import ASYNC
 from ccsim.reports.costs import _PARTS, money
 from ccsim.reports.costs import _ci as _money_ci
 from ccsim.reports.costs import _with_ci as _money_with_ci
-from ccsim.reports.formats import ci, num, pct, total_rows
+from ccsim.reports.formats import centre_totals, ci, num, pct, service_level, wait
 from ccsim.reports.palette import channel_colours, pool_colours
 from ccsim.reports.templating import BAD, GOOD, MUTED, WARN, Cell, Table
 
@@ -49,17 +49,19 @@ def channel_table(result: RunResult) -> Table:
     colours = channel_colours(ch.name for ch in c.channels)
     rows = []
     for ch, ce in zip(c.channels, result.channel_estimates, strict=True):
-        sl = ce["sl_answered_within_t"].mean
         rows.append(
             [
                 Cell(ch.name, colour=colours[ch.name]),
                 ch.mode,
                 num(ce["offered"].mean, 0),
-                Cell(pct(sl), status(ce["sl_answered_within_t"], ch.target_service_level)[1]),
+                Cell(
+                    service_level(ce["sl_answered_within_t"], ce["offered"].mean),
+                    status(ce["sl_answered_within_t"], ch.target_service_level)[1],
+                ),
                 f"{pct(ch.target_service_level)} in "
                 + (f"{ch.target_s / 3600:g} h" if ch.mode == ASYNC else f"{ch.target_s:g} s"),
                 pct(ce["abandon_rate"].mean),
-                num(ce["asa_s"].mean),
+                wait(ce["asa_s"].mean, ch.mode),
                 pct(ce["occupancy"].mean),
                 num(ce["demand_workload_h"].mean),
                 num(ce["capacity_h"].mean),
@@ -78,7 +80,7 @@ def channel_table(result: RunResult) -> Table:
             "service level",
             "target",
             "abandoned",
-            "ASA (s)",
+            "ASA",
             "occupancy",
             "workload (agent-h)",
             "capacity (agent-h)",
@@ -94,6 +96,9 @@ def intent_table(result: RunResult) -> Table | None:
     c = result.centre
     if len(c.intents) <= 1:
         return None
+    # Intents span channels: no ASA over live calls and e-mails together.
+    modes = {ch.mode for ch in c.channels}
+    one = min(modes) if len(modes) == 1 else None
     rows = [
         [
             it.name,
@@ -101,7 +106,7 @@ def intent_table(result: RunResult) -> Table | None:
             num(ie["repeats"].mean, 0),
             pct(ie["sl_answered_within_t"].mean),
             pct(ie["abandon_rate"].mean),
-            num(ie["asa_s"].mean),
+            *([wait(ie["asa_s"].mean, one)] if one else []),
             num(ie["demand_workload_h"].mean),
         ]
         for it, ie in zip(c.intents, result.intent_estimates, strict=True)
@@ -113,11 +118,15 @@ def intent_table(result: RunResult) -> Table | None:
             "of which repeats",
             "service level",
             "abandoned",
-            "ASA (s)",
+            *(["ASA"] if one else []),
             "demand workload (agent-h)",
         ],
         rows,
         compact=True,
+        caption=""
+        if one
+        else "ASA per intent is left out: intents span live channels (waits in seconds) and "
+        "backlogs (waits in hours); each channel's ASA is above.",
     )
 
 
@@ -155,18 +164,12 @@ def pool_summary(result: RunResult, over: dict[str, int]) -> Table:
 
 def totals_table(result: RunResult) -> Table:
     """report.md's whole-centre table: every total with its 95% CI."""
-    est = result.estimates
-    rows = []
-    for key, label, digits, as_pct in total_rows(result):
-        e = est[key]
-        rows.append(
-            [
-                Cell(label, title=key),
-                pct(e.mean) if as_pct else num(e.mean, digits),
-                Cell(ci(e, as_pct, digits), MUTED),
-            ]
-        )
-    return Table(["metric", "mean", "95% CI"], rows, align="wrr", compact=True)
+    totals, note = centre_totals(result)
+    rows = [
+        [Cell(label, title=key), mean, Cell(interval, MUTED)]
+        for key, label, mean, interval in totals
+    ]
+    return Table(["metric", "mean", "95% CI"], rows, align="wrr", compact=True, caption=note)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from ccsim.analysis.results import RunResult
+from ccsim.model.centre import ASYNC
+from ccsim.reports.deadline_plot import async_delta_panel
 from ccsim.reports.figure_parts import (
     TimeTicks,
     apply_time_axis,
@@ -124,7 +126,8 @@ def demand_delta_figure(result: RunResult) -> Figure:
     """Per channel: demand workload (what the simulated contacts that reached agents brought)
     vs capacity, the deficit shaded red; the forecast's planned workload and the capacity the
     service-level target needs (Erlang A when customers abandon, else Erlang C) for reference.
-    Agent-hours per interval against the run's calendar or clock."""
+    Async channels show their work by deadline instead (:func:`async_delta_panel`), red only
+    where deadlines are missed. Agent-hours per interval against the run's calendar or clock."""
     c, iv = result.centre, result.interval_means()
     xs = _hours(result, c.n_intervals)
     colours = channel_colours(ch.name for ch in c.channels)
@@ -134,6 +137,10 @@ def demand_delta_figure(result: RunResult) -> Figure:
     for ci, ch in enumerate(c.channels):
         ax, sl = axes[ci], slice(ci * n_k, (ci + 1) * n_k)
         colour = colours[ch.name]
+        if ch.mode == ASYNC:
+            handles = async_delta_panel(result, ax, ci, xs, colour)
+            _finish_panel(result, ax, ch, ci, colour, handles, ticks)
+            continue
         demand, cap = _steps(iv["demand_workload_h"][sl]), _steps(iv["capacity_h"][sl])
         req = np.where(
             np.isnan(iv["required_agents_erlang_a"][sl]),
@@ -177,28 +184,34 @@ def demand_delta_figure(result: RunResult) -> Figure:
         )
         ax.step(xs, cap, where="post", color=CAPACITY_COLOUR, lw=1.1, label="capacity", zorder=3)
         ax.step(xs, demand, where="post", color=colour, lw=1.6, label="demand workload", zorder=4)
-        warm = shade_warmup(result, ax)
-        ax.set_ylim(bottom=0)
-        ax.set_ylabel("agent-h")
-        ax.set_title(
-            f"{ch.name} ({ch.mode}, target {_target_text(ch)})",
-            loc="left",
-            fontsize=10,
-            color=colour,
-            fontweight="bold",
-        )
-        ax.set_title(_short_text(result, ci), loc="right", fontsize=9)
         handles, _ = ax.get_legend_handles_labels()
         order = [4, 1, 3, 2, 0]  # demand, planned, capacity, needed, deficit
-        handles = [handles[i] for i in order] + ([warmup_handle()] if warm else [])
-        side_legend(ax, handles)
-        apply_time_axis(result, ax, ticks)
+        _finish_panel(result, ax, ch, ci, colour, [handles[i] for i in order], ticks)
     axes[-1].set_xlabel(ticks.label)
     fig.suptitle(
-        f"{c.name}: demand workload vs capacity per channel "
-        f"(agent-hours per {_interval_text(result)})"
+        f"{c.name}: demand workload vs capacity per channel"
+        + (", async channels by deadline" if any(ch.mode == ASYNC for ch in c.channels) else "")
+        + f" (agent-hours per {_interval_text(result)})"
     )
     return fig
+
+
+def _finish_panel(result, ax, ch, ci, colour, handles, ticks) -> None:  # type: ignore[no-untyped-def]
+    """A demand-delta panel's warm-up, axes, titles and legend."""
+    warm = shade_warmup(result, ax)
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel("agent-h")
+    by = ", by deadline" if ch.mode == ASYNC else ""
+    ax.set_title(
+        f"{ch.name} ({ch.mode}, target {_target_text(ch)}{by})",
+        loc="left",
+        fontsize=10,
+        color=colour,
+        fontweight="bold",
+    )
+    ax.set_title(_short_text(result, ci), loc="right", fontsize=9)
+    side_legend(ax, handles + ([warmup_handle()] if warm else []))
+    apply_time_axis(result, ax, ticks)
 
 
 def service_level_figure(result: RunResult) -> Figure:

@@ -13,14 +13,18 @@ import numpy as np
 
 from ccsim.analysis.results import RunResult
 from ccsim.analysis.statistics import Estimate, ratio_estimate
+from ccsim.config.empty import empty_warnings
 from ccsim.model.centre import STOP
 from ccsim.reports.costs import cost_lines
+from ccsim.reports.deadlines import deadline_md
 from ccsim.reports.files import atomic_write_text, write_csv, write_json
 from ccsim.reports.formats import CLOSE_NOTE as _CLOSE_NOTE
+from ccsim.reports.formats import centre_totals, service_level, wait
 from ccsim.reports.formats import ci as _ci
 from ccsim.reports.formats import num as _num
 from ccsim.reports.formats import pct as _pct
-from ccsim.reports.formats import total_rows as _total_rows
+from ccsim.reports.heads import heads_md
+from ccsim.reports.peaks import channels_short, netting_text, peak_text
 from ccsim.reports.tables import interval_table, pool_table, replication_table, rows, when
 from ccsim.version import __version__
 
@@ -120,6 +124,7 @@ def _summary(result: RunResult, config: dict[str, Any], digest: str, code: str) 
             for p, pe in zip(c.pools, result.pool_estimates, strict=True)
         },
         "ratio_of_totals": _ratios_of_totals(result),
+        "warnings": empty_warnings(c),  # what the run leaves empty (report.md's first lines)
         "state_probabilities": _state_probabilities(result),
         "reference": result.reference,
         "contacts_simulated": n,
@@ -140,6 +145,8 @@ def _report_md(result: RunResult, plot_names: list[str]) -> str:
     delta = iv["demand_delta_h"].reshape(len(c.channels), n_k).sum(axis=0)
     delta = np.where(measured, delta, np.nan)
     lines = [f"# ccsim report: {c.name}", ""]
+    lines += [f"> **Warning:** {w}" for w in empty_warnings(c)]
+    lines += [""] if lines[-1] else []
     if c.description:
         lines += [c.description, ""]
     lines += [
@@ -165,48 +172,66 @@ def _report_md(result: RunResult, plot_names: list[str]) -> str:
         lines.append(
             f"Demand exceeds capacity by **{short:,.1f} agent-hours** in total"
             + (f" (95% CI {ci})" if (ci := _ci(est["positive_demand_delta_h"], False)) else "")
-            + (
-                " (channels netted within each interval; per channel below)"
-                if len(c.channels) > 1
-                else ""
-            )
+            + (f" ({netting_text(result)}: per channel below)" if len(c.channels) > 1 else "")
             + "; "
             f"{_pct(est['share_intervals_in_deficit'].mean)} of intervals are in deficit; the "
             f"peak is {delta[k]:,.2f} agent-hours in the interval starting {day} {clock}."
         )
     else:
-        lines.append("Capacity covers the demand workload in every measured interval.")
+        lines.append(
+            "Capacity covers the demand workload in every measured interval"
+            + (
+                f" (channels netted within each interval; the channels' own shortfalls sum to "
+                f"{channels_short(result):,.1f} agent-hours: per channel below)."
+                if len(c.channels) > 1 and channels_short(result) > 0
+                else "."
+            )
+        )
+    if peak := peak_text(result):
+        lines += ["", peak]
+    lines += ["", *heads_md(result)]
     lines += [
-        "",
         "## Per channel (mean over replications)",
         "",
-        "| channel | offered | service level | abandoned | ASA (s) | occupancy | "
+        "| channel | offered | service level | abandoned | ASA | occupancy | "
         "workload (agent-h) | capacity (agent-h) | agent-h short | unmet |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for ch, ce in zip(c.channels, result.channel_estimates, strict=True):
         lines.append(
             f"| {ch.name} | {_num(ce['offered'].mean, 0)} | "
-            f"{_pct(ce['sl_answered_within_t'].mean)} | {_pct(ce['abandon_rate'].mean)} | "
-            f"{_num(ce['asa_s'].mean)} | {_pct(ce['occupancy'].mean)} | "
+            f"{service_level(ce['sl_answered_within_t'], ce['offered'].mean)} | "
+            f"{_pct(ce['abandon_rate'].mean)} | "
+            f"{wait(ce['asa_s'].mean, ch.mode)} | {_pct(ce['occupancy'].mean)} | "
             f"{_num(ce['demand_workload_h'].mean)} | {_num(ce['capacity_h'].mean)} | "
             f"{_num(ce['positive_demand_delta_h'].mean)} | {_num(ce['unmet_contacts'].mean, 0)} |"
         )
+    lines += deadline_md(result)  # async channels: short only where deadlines are missed
     if len(c.intents) > 1:
+        # Intents span channels: an ASA over live calls and e-mails together means nothing.
+        modes = {ch.mode for ch in c.channels}
         lines += [
             "",
             "## Per intent (all channels)",
             "",
             "| intent | offered | of which repeats | service level | abandoned | "
-            "ASA (s) | demand workload (agent-h) |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+            + ("ASA | " if len(modes) == 1 else "")
+            + "demand workload (agent-h) |",
+            "| --- | ---: | ---: | ---: | ---: | ---: |" + (" ---: |" if len(modes) == 1 else ""),
         ]
         for it, ie in zip(c.intents, result.intent_estimates, strict=True):
             lines.append(
                 f"| {it.name} | {_num(ie['offered'].mean, 0)} | {_num(ie['repeats'].mean, 0)} | "
                 f"{_pct(ie['sl_answered_within_t'].mean)} | {_pct(ie['abandon_rate'].mean)} | "
-                f"{_num(ie['asa_s'].mean)} | {_num(ie['demand_workload_h'].mean)} |"
+                + (f"{wait(ie['asa_s'].mean, min(modes))} | " if len(modes) == 1 else "")
+                + f"{_num(ie['demand_workload_h'].mean)} |"
             )
+        if len(modes) > 1:
+            lines += [
+                "",
+                "ASA per intent is left out: intents span live channels (waits in seconds) and "
+                "backlogs (waits in hours); each channel's ASA is above.",
+            ]
     pv = result.pool_means()
     lines += [
         "",
@@ -234,11 +259,9 @@ def _report_md(result: RunResult, plot_names: list[str]) -> str:
         "| metric | mean | 95% CI |",
         "| --- | ---: | --- |",
     ]
-    for key, label, digits, pct in _total_rows(result):
-        e = est[key]
-        lines.append(
-            f"| {label} | {_pct(e.mean) if pct else _num(e.mean, digits)} | {_ci(e, pct, digits)} |"
-        )
+    rows, note = centre_totals(result)
+    lines += [f"| {label} | {mean} | {interval} |" for _, label, mean, interval in rows]
+    lines += ["", note] if note else []
     lines += cost_lines(result)
     ref = result.reference
     if ref is not None:
@@ -305,9 +328,11 @@ def write_outputs(
     written += write_run_parquet(result, out_dir, tables)  # the same tables, typed
     plot_names: list[str] = []
     if result.settings.plots:
+        from ccsim.reports.coverage import COVERAGE_FILE, plot_coverage
         from ccsim.reports.plots import write_plots
 
-        for path in write_plots(result, out_dir):
+        coverage = plot_coverage(result, out_dir / COVERAGE_FILE)  # heads (None: all async)
+        for path in [*write_plots(result, out_dir), *([coverage] if coverage else [])]:
             written.append(path)
             plot_names.append(path.name)
     atomic_write_text(out_dir / "report.md", _report_md(result, plot_names))

@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import Any, cast
 
 from hydra.errors import CompactHydraException
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
 from ccsim.analysis.results import RunResult
 from ccsim.config.centre import centre_from_config
 from ccsim.config.costs import with_costs
+from ccsim.config.empty import check_staffed, empty_warnings
+from ccsim.config.recordable import recordable, resolved
 from ccsim.config.recorded import without_quiet_defaults
 from ccsim.config.run import run_settings_from_config
 from ccsim.config.scenario import scenario_from_config
@@ -31,7 +33,10 @@ from ccsim.errors import ConfigError, InputFileError
 from ccsim.model.centre import Centre
 from ccsim.model.scenario import Scenario
 from ccsim.model.settings import RunSettings
+from ccsim.reports.formats import channel_line
+from ccsim.reports.peaks import netting_text
 from ccsim.reports.report import write_outputs
+from ccsim.runs.config_dir import files_base_dir
 from ccsim.runs.progress import progress_bar
 from ccsim.runs.replications import run
 
@@ -68,14 +73,22 @@ class Job:
 
 
 def _raw(cfg: DictConfig | dict[str, Any]) -> dict[str, Any]:
-    """The resolved config as recorded (keys left at a quiet default left out)."""
-    raw = OmegaConf.to_container(cfg, resolve=True) if isinstance(cfg, DictConfig) else dict(cfg)
+    """The resolved config as recorded (keys left at a quiet default left out), as values
+    JSON records: an interpolation that cannot be resolved, or a value such as a set or a
+    datetime in a dict, is a ConfigError before anything runs (:mod:`ccsim.config.recordable`)."""
+    raw = recordable(resolved(cfg) if isinstance(cfg, DictConfig) else dict(cfg))
     assert isinstance(raw, dict)
     return without_quiet_defaults(cast(dict[str, Any], raw))  # config keys are strings
 
 
 def validate_config(cfg: DictConfig | dict[str, Any], base_dir: Path | None = None) -> Job:
-    """Check the whole config (raises ``ConfigError``/``InputFileError``), build typed objects."""
+    """Check the whole config (raises ``ConfigError``/``InputFileError``), build typed objects.
+
+    Relative file names (forecast, roster) resolve against ``base_dir``; by default the folder
+    of :func:`ccsim.runs.config_dir.files_relative_to` (a ``--config-dir``), else the working
+    directory."""
+    if base_dir is None:
+        base_dir = files_base_dir()
     raw = _raw(cfg)
     for key in raw:
         if key not in TOP_LEVEL_KEYS:
@@ -106,6 +119,8 @@ def validate_config(cfg: DictConfig | dict[str, Any], base_dir: Path | None = No
     centre, info = centre_from_config(planned_raw, base_dir=base_dir)
     centre = strategies_for(strategy_raw, centre, info.start)
     centre = with_costs(raw.get("costs"), centre, strategy_raw, centre_raw, base_dir)
+    if raw.get("mode", "run") == "run":  # the planning modes choose the staffing themselves
+        check_staffed(centre, planned_raw)
     settings = run_settings_from_config(raw.get("run", {}), centre)
     return Job(centre, settings, None, info.start)
 
@@ -134,11 +149,13 @@ def code_digest() -> str:
 
 def _finished(out_dir: Path, digest: str) -> bool:
     """Whether ``out_dir`` holds this config's results, made by this code."""
-    try:
-        summary = json.loads((out_dir / "summary.json").read_text())
-    except (OSError, ValueError):
+    from ccsim.reports.files import read_regular_file
+
+    try:  # anything else under that name (a FIFO, a huge file, not JSON): not finished
+        summary = json.loads(read_regular_file(out_dir / "summary.json", 2**26))
+    except (OSError, ValueError, RecursionError):
         return False
-    if summary.get("config_digest") != digest:
+    if not isinstance(summary, dict) or summary.get("config_digest") != digest:
         return False
     if summary.get("code_digest") != code_digest():
         log.info("results in %s were made by other ccsim code: run again", out_dir)
@@ -179,20 +196,20 @@ def run_job(
         job.settings.replications,
         os.getpid(),  # which worker ran the job: sweeps spread over processes
     )
+    for warning in empty_warnings(c):  # what the run leaves empty (also atop the report)
+        log.warning(warning)
     with progress_bar(job.settings.replications, "replication", log, show=bar) as progress:
         result = run(c, job.settings, progress=progress, scenario=job.scenario, start=job.start)
     (out_dir / "error.json").unlink(missing_ok=True)  # an earlier failure of this job is over
     write_outputs(result, out_dir, _raw(cfg), digest, code_digest())
     est = result.estimates
     for ch, ce in zip(c.channels, result.channel_estimates, strict=True):
-        log.info(
-            "%s: service level %.1f%%, abandonment %.1f%%, ASA %.1f s",
-            ch.name,
-            100 * ce["sl_answered_within_t"].mean,
-            100 * ce["abandon_rate"].mean,
-            ce["asa_s"].mean,
-        )
-    log.info("agent-hours short (positive demand delta): %.1f", est["positive_demand_delta_h"].mean)
+        log.info("%s", channel_line(ch, ce))  # async waits in hours, no "nan%"
+    log.info(
+        "agent-hours short (positive demand delta): %.1f%s",
+        est["positive_demand_delta_h"].mean,
+        f" ({netting_text(result)})" if len(c.channels) > 1 else "",
+    )
     log.info("cost of the measured horizon: %s %.0f", result.currency, est["cost_total"].mean)
     log.info("outputs in %s (report.md, summary.json, intervals.csv, *.png)", out_dir)
     return result

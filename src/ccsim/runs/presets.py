@@ -22,11 +22,14 @@ from omegaconf import DictConfig, ListConfig, OmegaConf
 
 from ccsim.analysis.results import RunResult
 from ccsim.config.overrides import force_new_names
+from ccsim.config.recordable import recordable
 from ccsim.config.recorded import without_quiet_defaults
 from ccsim.config.schema import register_configs
-from ccsim.config.user_keys import check_unused_keys, override_keys
+from ccsim.config.user_keys import check_unused_keys, file_keys, override_keys
 from ccsim.errors import ConfigError
+from ccsim.reports.files import check_output_dir
 from ccsim.reports.frames import Result
+from ccsim.runs.config_dir import compose_file
 from ccsim.runs.job import code_digest, config_digest, run_job, validate_config
 from ccsim.runs.replications import run
 
@@ -74,12 +77,17 @@ def as_config(config: Mapping[str, Any] | str | Path, overrides: Sequence[str]) 
     """A preset name, a YAML file or a dict, with ``key=value`` overrides, as a plain dict
     (numpy values in a dict as Python values: :func:`plain_values`)."""
     if isinstance(config, Mapping):
-        raw = cast(dict[str, Any], plain_values(config))
+        # Values JSON cannot record (a set, a datetime) refused before any merge or run.
+        raw = cast(dict[str, Any], recordable(plain_values(config)))
     elif isinstance(config, Path) or str(config).endswith((".yaml", ".yml")):
         path = Path(config)
         if not path.is_file():
             raise ConfigError("config", str(config), "a YAML file that exists, or a preset name")
         loaded = OmegaConf.to_container(OmegaConf.load(path), resolve=True)
+        if isinstance(loaded, dict) and "defaults" in loaded:  # as `ccsim --config-dir` runs it
+            raw = compose_file(path, overrides)
+            check_unused_keys(raw, override_keys(overrides) | file_keys(path))
+            return raw
         if not isinstance(loaded, dict):
             raise ConfigError("config", str(config), "a YAML mapping of scenario/centre/run keys")
         raw = cast(dict[str, Any], loaded)
@@ -133,11 +141,15 @@ def run_config(
     package's defaults, as the command line does), the path of a YAML file, or a dict with the
     top-level keys ``scenario`` (a single queue) or ``centre`` (multichannel), and optionally
     ``strategy`` and ``run``. A file or dict is taken as it is: keys it leaves out take the
-    schema's defaults. ``overrides`` are ``key=value`` strings. With ``out_dir``, the output
-    folder (report, CSVs, plots if ``run.plots``) is written there, as the command would.
+    schema's defaults; a file with a ``defaults`` list (a centre's folder config,
+    ``defaults: [ccsim_base, _self_]``) is composed as ``ccsim --config-dir`` composes it. A
+    file's relative file names (forecast, roster) are relative to its folder. ``overrides`` are
+    ``key=value`` strings. With ``out_dir``, the output folder (report, CSVs, plots if
+    ``run.plots``) is written there, as the command would.
 
     Bad input raises :class:`ccsim.ConfigError` or :class:`ccsim.InputFileError` before
-    anything runs.
+    anything runs, and an ``out_dir`` that cannot be written (read-only, a file in its path, a
+    full disk) :class:`ccsim.errors.OutputError` (an ``OSError``).
     """
     return _run_raw(as_config(config, overrides), config, out_dir)
 
@@ -182,6 +194,7 @@ def _run_raw(
     if not isinstance(config, Mapping) and Path(config).is_file():
         base_dir = Path(config).parent
     if out_dir is not None:  # the command's job: the same folder, digests and log lines
+        check_output_dir(out_dir)  # before the run: OutputError, an OSError
         result = run_job(raw, Path(out_dir), base_dir, resume=False)
         assert result is not None  # only a resumed job returns None
         return result

@@ -9,15 +9,23 @@ reference, per-replication values) and writes ``tidy.csv``. Reads outputs; never
 
 from __future__ import annotations
 
-import csv
-import json
-import math
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ccsim.reports.files import fmt, write_csv
+from ccsim.reports.files import write_csv
+from ccsim.sweeps.job_files import (
+    SUMMARY_MAX_BYTES,
+    first_line,
+    read_error,
+    read_json,
+    read_overrides,
+    read_replications,
+    summary_fields,
+)
 
 __all__ = [
     "Job",
@@ -38,7 +46,8 @@ TIDY_COLUMNS = ("job", "variant", "seed", "replication", "channel", "metric", "v
 
 
 class NoJobsError(ValueError):
-    """The folder does not exist or holds no job: reported as one line (exit status 2)."""
+    """The folder does not exist or holds no usable job: reported as one line (exit status
+    2)."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +78,9 @@ class Job:
 class FailedJob:
     name: str
     error: str  # first line of the error
+    # "error": the job failed (its error.json); "unreadable": its results (or its folder)
+    # cannot be read or are malformed (the line says which file and why)
+    kind: str = "error"
 
 
 @dataclass(frozen=True)
@@ -109,98 +121,12 @@ def _strategy_list(value: str) -> tuple[str, ...]:
     return tuple(s for s in items if s and s.lower() not in ("null", "none"))
 
 
-def _read_overrides(folder: Path) -> list[str]:
-    path = folder / ".hydra" / "overrides.yaml"
-    if not path.is_file():
-        return []
-    from omegaconf import OmegaConf
-
-    data = OmegaConf.to_container(OmegaConf.load(path))
-    return [str(x) for x in data] if isinstance(data, list) else []
-
-
-def _float(cell: str) -> float:
-    return float(cell) if cell.strip() else math.nan
-
-
-Values = dict[tuple[str, str], dict[int, float]]
-REPLICATION_COLUMNS = ("replication", "channel", "metric", "value")
-
-
-def _replications_csv(path: Path) -> Values:
-    values: Values = {}
-    with open(path, newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        missing = [c for c in REPLICATION_COLUMNS if c not in (reader.fieldnames or ())]
-        if missing:
-            raise ValueError(f"no column {', '.join(missing)}")
-        for line, row in enumerate(reader, start=2):
-            try:
-                key = (row["channel"], row["metric"])
-                values.setdefault(key, {})[int(row["replication"])] = _float(row["value"])
-            except (TypeError, ValueError, AttributeError) as exc:
-                raise ValueError(f"line {line}: {exc}") from None
-    return values
-
-
-def _replications_parquet(path: Path) -> Values:
-    """Values at the CSV's precision (10 significant digits), so that a comparison does not
-    depend on which of the two files it read."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    schema = pq.read_schema(path)
-    missing = [c for c in REPLICATION_COLUMNS if c not in schema.names]
-    if missing:
-        raise ValueError(f"no column {', '.join(missing)}")
-    types = {c: schema.field(c).type for c in REPLICATION_COLUMNS}
-    numeric = pa.types.is_floating(types["value"]) or pa.types.is_integer(types["value"])
-    if not pa.types.is_integer(types["replication"]) or not numeric:
-        raise ValueError(
-            f"replication must be integers and value numbers, not "
-            f"{types['replication']} and {types['value']}"
-        )
-    cols = pq.read_table(path, columns=list(REPLICATION_COLUMNS)).to_pydict()
-    values: Values = {}
-    for rep, channel, metric, v in zip(*(cols[c] for c in REPLICATION_COLUMNS), strict=True):
-        if rep is None or channel is None or metric is None:
-            raise ValueError("an empty replication, channel or metric")
-        cell = math.nan if v is None else float(fmt(v) or "nan")
-        values.setdefault((str(channel), str(metric)), {})[int(rep)] = cell
-    return values
-
-
-def read_replications(folder: Path) -> Values:
-    """Every replication's values in a job folder, (channel, metric) -> {replication: value}:
-    from ``replications.parquet``, else (a folder of an older ccsim, or an unreadable Parquet)
-    ``replications.csv``. One line saying what went wrong when neither can be read."""
-    import pyarrow as pa
-
-    problems = []
-    for name, read in (
-        ("replications.parquet", _replications_parquet),
-        ("replications.csv", _replications_csv),
-    ):
-        path = folder / name
-        if not path.is_file():
-            continue
-        try:
-            return read(path)
-        except (OSError, ValueError, KeyError, TypeError, pa.ArrowException) as exc:
-            problems.append(f"{name} malformed or unreadable ({_first_line(str(exc))})")
-    if not problems:
-        raise ValueError("summary.json but no replications.parquet or replications.csv")
-    raise ValueError("; ".join(problems))
-
-
 def _load_job(folder: Path, name: str) -> Job:
-    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    if not isinstance(summary, dict) or "totals" not in summary:
-        raise ValueError("summary.json has no totals")
+    summary = summary_fields(read_json(folder / "summary.json", SUMMARY_MAX_BYTES))
     values = read_replications(folder)
     overrides: dict[str, str] = {}
     override_strategies: tuple[str, ...] = ()
-    for line in _read_overrides(folder):
+    for line in read_overrides(folder):
         kv = parse_override(line)
         if kv is None:
             continue
@@ -211,32 +137,56 @@ def _load_job(folder: Path, name: str) -> Job:
             # A strategy's own parameters (strategy.chatbot.containment=0.3) are kept: a swept
             # one draws a response curve. They do not separate a job from its baseline.
             overrides[key] = value
-    strategies = summary.get("strategies")
-    strategies = override_strategies if strategies is None else tuple(str(s) for s in strategies)
-    run = summary.get("run") or {}
+    strategies = summary["strategies"]
     return Job(
         name=name,
-        seed=None if run.get("seed") is None else int(run["seed"]),
-        replications=None if run.get("replications") is None else int(run["replications"]),
-        strategies=tuple(strategies),
+        seed=summary["seed"],
+        replications=summary["replications"],
+        strategies=override_strategies if strategies is None else strategies,
         overrides=overrides,
         totals=summary["totals"],
-        reference=summary.get("reference"),
-        config=summary.get("config") or {},
+        reference=summary["reference"],
+        config=summary["config"],
         values=values,
-        currency=str(summary.get("currency") or ""),
+        currency=summary["currency"],
     )
 
 
-def _first_line(text: str) -> str:
-    lines = [ln.strip() for ln in str(text).splitlines() if ln.strip()]
-    return lines[0] if lines else "unknown error"
+JOB_FILES = ("summary.json", "error.json")
 
 
-def _job_folders(root: Path) -> list[Path]:
-    """Folders holding summary.json or error.json, at any depth (root included)."""
-    found = {p.parent for pattern in ("summary.json", "error.json") for p in root.rglob(pattern)}
-    return sorted(found, key=lambda p: _natural(p.relative_to(root).as_posix()))
+def _entries(folder: Path) -> list[os.DirEntry[str]]:
+    """The entries of ``folder`` (OSError if it cannot be read)."""
+    with os.scandir(folder) as it:
+        return list(it)
+
+
+def _job_folders(root: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Folders holding an entry named summary.json or error.json (of any type: a FIFO under
+    that name is a job whose results cannot be read), at any depth, root included; and the
+    folders that could not be read, with why. Symlinked folders are not followed (no loops)."""
+    found: list[Path] = []
+    unreadable: list[tuple[Path, str]] = []
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = _entries(folder)
+        except OSError as exc:
+            unreadable.append((folder, exc.strerror or str(exc)))
+            continue
+        names = set()
+        for e in entries:
+            names.add(e.name)
+            try:
+                if e.is_dir(follow_symlinks=False):
+                    stack.append(folder / e.name)
+            except OSError:
+                continue
+        if names & set(JOB_FILES):
+            found.append(folder)
+    key = lambda p: _natural(p.relative_to(root).as_posix())  # noqa: E731
+    return sorted(found, key=key), sorted(unreadable, key=lambda u: key(u[0]))
 
 
 def _natural(name: str) -> list[tuple[int, int, str]]:
@@ -252,33 +202,47 @@ def collect(root: Path | str) -> Collection:
     """Find and read every job under ``root``. Raises :class:`NoJobsError` when ``root`` does
     not exist or holds no job at all (finished or failed)."""
     root = Path(root)
-    if not root.exists():
-        raise NoJobsError(f"{root}: no such file or directory")
-    if not root.is_dir():
+    try:
+        st = os.stat(root)
+    except FileNotFoundError:
+        raise NoJobsError(f"{root}: no such file or directory") from None
+    except OSError as exc:  # a symlink loop, a folder above it that cannot be searched
+        raise NoJobsError(f"{root}: {exc.strerror or exc}") from None
+    if not stat.S_ISDIR(st.st_mode):
         raise NoJobsError(f"{root}: not a folder")
+    folders, unreadable = _job_folders(root)
+    if unreadable and unreadable[0][0] == root:
+        raise NoJobsError(f"{root}: cannot read the folder ({unreadable[0][1]})")
     jobs: list[Job] = []
     failed: list[FailedJob] = []
-    for folder in _job_folders(root):
+    for folder in folders:
         name = folder.relative_to(root).as_posix()
-        if (folder / "summary.json").is_file():
+        if os.path.lexists(folder / "summary.json"):
             try:
                 jobs.append(_load_job(folder, name))
-                continue
             except (OSError, ValueError, KeyError, TypeError) as exc:
-                failed.append(FailedJob(name, f"unreadable results: {_first_line(str(exc))}"))
-                continue
-        try:
-            err = json.loads((folder / "error.json").read_text(encoding="utf-8"))
-            message = err.get("error", "") if isinstance(err, dict) else ""
-        except (OSError, ValueError):
-            message = "error.json unreadable"
-        failed.append(FailedJob(name, _first_line(message)))
+                error = f"unreadable results: {first_line(exc)}"
+                failed.append(FailedJob(name, error, "unreadable"))
+            continue
+        failed.append(FailedJob(name, read_error(folder)))
+    for folder, why in unreadable:  # it may hold jobs: say that they were not compared
+        name = folder.relative_to(root).as_posix()
+        failed.append(FailedJob(name, f"cannot read the folder ({why})", "unreadable"))
     if not jobs:
-        what = f"only failed jobs ({len(failed)}, error.json)" if failed else "no ccsim job"
-        raise NoJobsError(f"{root}: {what}; a job folder holds summary.json")
+        raise NoJobsError(f"{root}: {_why_no_job(failed)}")
     keys = sorted({k for j in jobs for k in j.overrides})
     params = [k for k in keys if k != "run.seed" and len({j.overrides.get(k) for j in jobs}) > 1]
     return Collection(root, jobs, failed, params)
+
+
+def _why_no_job(failed: list[FailedJob]) -> str:
+    bad = [f for f in failed if f.kind == "unreadable"]
+    if not bad:
+        what = f"only failed jobs ({len(failed)}, error.json)" if failed else "no ccsim job"
+        return f"{what}; a job folder holds summary.json"
+    first = bad[0]
+    more = f" (and {len(failed) - 1} more failed or unreadable)" if len(failed) > 1 else ""
+    return f"no usable job: {'' if first.name == '.' else first.name + ': '}{first.error}{more}"
 
 
 def write_tidy(coll: Collection, path: Path) -> Path:

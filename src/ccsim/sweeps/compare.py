@@ -18,7 +18,8 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from ccsim.reports.files import atomic_write_text, write_csv
+from ccsim.errors import OutputError
+from ccsim.reports.files import atomic_write_text, check_output_dir, write_csv
 from ccsim.sweeps.collect import BASELINE, NoJobsError, collect, write_tidy
 from ccsim.sweeps.html import write_comparison_html
 from ccsim.sweeps.markdown import markdown
@@ -33,10 +34,13 @@ def compare(
     path: Path | str, out: Path | str | None = None, baseline: str = BASELINE
 ) -> ComparisonReport:
     """Compare every job under ``path``; write the outputs into ``out`` (default
-    ``path/comparison``). Raises :class:`~ccsim.sweeps.collect.NoJobsError` when there is no job."""
+    ``path/comparison``). Raises :class:`~ccsim.sweeps.collect.NoJobsError` when there is no
+    usable job, :class:`~ccsim.errors.OutputError` when ``out`` cannot be written (checked
+    before the first file is)."""
     coll = collect(path)
     base = frozenset(() if baseline in ("", BASELINE) else (s for s in baseline.split("+") if s))
     out_dir = Path(out) if out is not None else Path(path) / "comparison"
+    check_output_dir(out_dir)
     comps = pair_jobs(coll, base)
     report = ComparisonReport(coll, base, comps, chain_waterfalls(coll, base), out_dir, [])
     files = [write_tidy(coll, out_dir / "tidy.csv")]
@@ -74,11 +78,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Console entry point. One line and exit status 2 when PATH holds no job."""
+    """Console entry point. One line and exit status 2 when PATH holds no usable job or the
+    output folder cannot be written; a job that failed or whose files cannot be read is listed
+    (``failed: JOB: why``) and the others compared (status 0)."""
     args = _parser().parse_args(argv)
     try:
         report = compare(args.path, args.out, args.baseline)
-    except NoJobsError as exc:
+    except (NoJobsError, OutputError) as exc:
         sys.stderr.write(f"ccsim-report: error: {exc}\n")
         sys.exit(2)
     coll = report.collection

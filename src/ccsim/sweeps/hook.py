@@ -182,12 +182,14 @@ def sweep_difference(old: dict[str, Any], new: dict[str, Any]) -> str | None:
 def _read_record(sweep_dir: Path) -> dict[str, Any] | None:
     """The folder's ``sweep.json``; for a folder made before it existed, the record that its
     ``multirun.yaml`` (Hydra's copy of the sweep's config) implies."""
-    try:
-        record = json.loads((sweep_dir / SWEEP_RECORD).read_text(encoding="utf-8"))
+    from ccsim.reports.files import read_regular_file
+
+    try:  # a FIFO under that name is never opened (nothing blocks)
+        record = json.loads(read_regular_file(sweep_dir / SWEEP_RECORD, 2**26))
         return record if isinstance(record, dict) else None
     except FileNotFoundError:
         pass
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None  # unreadable: rewritten below
     try:
         legacy = OmegaConf.load(sweep_dir / "multirun.yaml")
