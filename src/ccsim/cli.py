@@ -75,8 +75,17 @@ def _one_line(exc: BaseException) -> str:
 def _check_override_keys(overrides: list[str]) -> None:
     """Misspelt keys get ccsim's one-line message (with a suggestion), not Hydra's."""
     from hydra.core.override_parser.overrides_parser import OverridesParser
+    from hydra.errors import OverrideParseException
 
-    for ov in OverridesParser.create().parse_overrides(overrides):
+    parser = OverridesParser.create()
+    for text in overrides:  # one at a time: a syntax error names the override it is in
+        try:
+            parser.parse_overrides([text])
+        except OverrideParseException as exc:
+            key, _, value = text.partition("=")
+            why = str(exc).split("\n", 1)[0].split("; See ", 1)[0]
+            raise ConfigError(key or text, value, f"is not a valid override ({why})") from None
+    for ov in parser.parse_overrides(overrides):
         key = ov.key_or_group
         if ov.is_hydra_override() or key in CONFIG_GROUPS or ov.is_delete():
             continue

@@ -211,7 +211,7 @@ def run_job(
         f" ({netting_text(result)})" if len(c.channels) > 1 else "",
     )
     log.info("cost of the measured horizon: %s %.0f", result.currency, est["cost_total"].mean)
-    log.info("outputs in %s (report.md, summary.json, intervals.csv, *.png)", out_dir)
+    log.info("outputs in %s (start with report.html; report.md, summary.json, *.csv)", out_dir)
     return result
 
 
