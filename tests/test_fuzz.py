@@ -799,6 +799,24 @@ FOUND = [
     # Hydra's syntax errors named neither the override nor its key.
     (("erlang_c", [*forced("erlang_c", 1), "scenario.agents=["]), "error"),
     (("small_centre", [*forced("small_centre", 1), "centre.behaviour.overflow_s=a=b"]), "error"),
+    # Handle times of up to a year need more agents than the staffing formulas search: the
+    # demand delta's requirement stopped the run; now refused before it (config/empty.py).
+    (
+        ("small_centre", [*forced("small_centre", 1), f"{CH}.email.handle_time.mean_s=31622400"]),
+        "error",
+    ),
+    (
+        (
+            "default_day",
+            [
+                *forced("default_day", 1),
+                "scenario.handle_time.dist=uniform",
+                "scenario.handle_time.low_s=30",
+                "scenario.handle_time.high_s=31622400",
+            ],
+        ),
+        "error",
+    ),
 ]
 
 

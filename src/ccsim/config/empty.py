@@ -131,6 +131,26 @@ def check_staffed(centre: Centre, centre_raw: Mapping[str, Any]) -> None:
         )
 
 
+def check_offered_load(centre: Centre, prefix: str) -> None:
+    """Each channel's offered load (arrival rate x mean handle time, in Erlangs) in every
+    interval within :data:`~ccsim.config.limits.MAX_OFFERED_LOAD_ERL`: beyond it no staffing
+    level the Erlang formulas search meets a target. ``prefix``: ``scenario.`` or
+    ``centre.channels.NAME.`` (with ``{name}``)."""
+    from ccsim.config.limits import MAX_OFFERED_LOAD_ERL
+
+    load = (centre.rate_per_s * centre.mean_handle_s()[:, :, None]).sum(axis=1)  # [c, k]
+    for c, ch in enumerate(centre.channels):
+        peak = float(load[c].max()) if load.shape[1] else 0.0
+        if peak > MAX_OFFERED_LOAD_ERL.value:
+            raise ConfigError(
+                prefix.format(name=ch.name) + "handle_time",
+                f"mean {float(centre.mean_handle_s()[c].max()):g} s",
+                f"offers {peak:,.0f} Erlangs in its busiest interval: at most "
+                f"{MAX_OFFERED_LOAD_ERL.value:,.0f} ({MAX_OFFERED_LOAD_ERL.why}); shorten the "
+                "handle time or lower the volume",
+            )
+
+
 def _staffing_key(pool: str, centre_raw: Mapping[str, Any]) -> tuple[str, Any]:
     """The key (and its value) a pool's staffing comes from."""
     if centre_raw.get("roster_csv"):

@@ -24,6 +24,7 @@ __all__ = [
     "MAX_ERLANG_K",
     "MAX_CONCURRENCY",
     "MAX_AGENTS",
+    "MAX_OFFERED_LOAD_ERL",
     "MAX_INT32",
     "MAX_PRIORITY",
     "MAX_EVENTS",
@@ -82,6 +83,9 @@ MAX_CONCURRENCY = Limit(100, "contacts one agent holds at once")
 # Agents per pool and interval: the largest centres have a few thousand agents on a floor;
 # the engine keeps one entry per agent.
 MAX_AGENTS = Limit(100_000, "agents per pool and interval")
+# The Erlang staffing behind the demand delta searches up to 100,000 servers; a channel whose
+# offered load comes near it (handle times of months) has no requirement to report.
+MAX_OFFERED_LOAD_ERL = Limit(99_000, "Erlangs in one interval: no staffing formula reaches it")
 MAX_INT32 = Limit(2**31 - 1, "a 32-bit count")
 # Deferred (workload-shifting) work ranks at -10^9, below every channel's priority.
 MAX_PRIORITY = Limit(1_000_000, "deferred work ranks below -1,000,000")

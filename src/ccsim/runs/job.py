@@ -23,7 +23,7 @@ from omegaconf import DictConfig
 from ccsim.analysis.results import RunResult
 from ccsim.config.centre import centre_from_config
 from ccsim.config.costs import with_costs
-from ccsim.config.empty import check_staffed, empty_warnings
+from ccsim.config.empty import check_offered_load, check_staffed, empty_warnings
 from ccsim.config.recordable import recordable, resolved
 from ccsim.config.recorded import without_quiet_defaults
 from ccsim.config.run import run_settings_from_config
@@ -114,11 +114,13 @@ def validate_config(cfg: DictConfig | dict[str, Any], base_dir: Path | None = No
         scenario = scenario_from_config(scenario_raw)
         settings = run_settings_from_config(raw.get("run", {}), scenario)
         single = with_costs(raw.get("costs"), scenario.to_centre())
+        check_offered_load(single, "scenario.")
         return Job(single, settings, scenario, None)
     planned_raw = apply_to_centre_config(strategy_raw, centre_raw)
     centre, info = centre_from_config(planned_raw, base_dir=base_dir)
     centre = strategies_for(strategy_raw, centre, info.start)
     centre = with_costs(raw.get("costs"), centre, strategy_raw, centre_raw, base_dir)
+    check_offered_load(centre, "centre.channels.{name}.")
     if raw.get("mode", "run") == "run":  # the planning modes choose the staffing themselves
         check_staffed(centre, planned_raw)
     settings = run_settings_from_config(raw.get("run", {}), centre)
