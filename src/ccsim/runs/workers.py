@@ -89,6 +89,12 @@ def _on_signal(signum: int, frame: FrameType | None) -> None:
     raise Interrupted(signum)
 
 
+_QUIET_TRACKERS = (
+    "ignore::UserWarning:joblib.externals.loky.backend.resource_tracker",
+    "ignore::UserWarning:multiprocessing.resource_tracker",
+)
+
+
 @contextmanager
 def command_signals() -> Iterator[None]:
     """Meanwhile, SIGINT and SIGTERM raise :class:`Interrupted` in the main thread and the
@@ -103,9 +109,18 @@ def command_signals() -> Iterator[None]:
     for sig in handlers:
         signal.signal(sig, _on_signal)
     use_watched_workers()
+    # The resource trackers (processes that inherit this environment) warn of "leaked"
+    # semaphores when the workers are stopped by a signal: expected then, and not the one line
+    # a stopped command prints.
+    old_filters = os.environ.get("PYTHONWARNINGS")
+    os.environ["PYTHONWARNINGS"] = ",".join(x for x in (old_filters, *_QUIET_TRACKERS) if x)
     try:
         yield
     finally:
+        if old_filters is None:
+            os.environ.pop("PYTHONWARNINGS", None)
+        else:
+            os.environ["PYTHONWARNINGS"] = old_filters
         for sig, handler in handlers.items():
             signal.signal(sig, handler)
         if backend is not None:
