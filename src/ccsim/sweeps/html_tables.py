@@ -15,14 +15,13 @@ from ccsim.sweeps.markdown import (
     _LEVER_COLUMNS,
     _PART_COLUMNS,
     CHANNEL_METRICS,
-    CRN_METRICS,
     _ci,
     _effect_cell,
     _metric_label,
     _money_cell,
     _num,
-    _ratio,
     _total_mean,
+    crn_rows,
 )
 from ccsim.sweeps.pairing import EFFECT_METRICS, Comparison, ComparisonReport, added_strategy
 
@@ -197,26 +196,6 @@ def money_tables(paired: list[Comparison]) -> tuple[str, Table, Table] | None:
 
 
 def crn_table(paired: list[Comparison]) -> Table:
-    rows = []
-    for c in paired:
-        for m in CRN_METRICS:
-            e = c.effects[m]
-            i = c.independent.get(m)
-            measured = (
-                (_num(i.half_width, m), _ratio(i.half_width / e.half_width))
-                if i is not None and e.half_width and math.isfinite(e.half_width)
-                else ("n/a", "n/a")
-            )
-            rows.append(
-                [
-                    c.job.variant,
-                    _metric_label(m),
-                    _num(e.half_width, m),
-                    _num(e.independent_half_width, m),
-                    _ratio(e.ratio),
-                    *measured,
-                ]
-            )
     return Table(
         [
             "variant",
@@ -227,7 +206,7 @@ def crn_table(paired: list[Comparison]) -> Table:
             "± independent (measured)",
             "ratio (measured)",
         ],
-        rows,
+        crn_rows(paired),
         align="ll",
         compact=True,
     )

@@ -208,6 +208,33 @@ def _metric_label(metric: str) -> str:
     return f"{metric} ({UNITS[metric]})" if metric in UNITS else metric
 
 
+def crn_rows(paired: list[Comparison]) -> list[list[str]]:
+    """What common random numbers buy, a row per strategy and metric: variant, metric, the
+    paired half-width, the independent one estimated and its ratio, the independent one
+    measured against another seed's baseline and its ratio ("n/a" without one)."""
+    rows = []
+    for c in paired:
+        for m in CRN_METRICS:
+            e = c.effects[m]
+            i = c.independent.get(m)
+            measured = (
+                [_num(i.half_width, m), _ratio(i.half_width / e.half_width)]
+                if i is not None and e.half_width and math.isfinite(e.half_width)
+                else ["n/a", "n/a"]
+            )
+            rows.append(
+                [
+                    c.job.variant,
+                    _metric_label(m),
+                    _num(e.half_width, m),
+                    _num(e.independent_half_width, m),
+                    _ratio(e.ratio),
+                    *measured,
+                ]
+            )
+    return rows
+
+
 def markdown(report: ComparisonReport, plots: list[str]) -> str:
     """The text of ``comparison.md``; ``plots`` names the figures beside it."""
     coll = report.collection
@@ -274,20 +301,7 @@ def markdown(report: ComparisonReport, plots: list[str]) -> str:
             "+- independent (measured) | ratio (measured) |",
             "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
         ]
-        for c in paired:
-            for m in CRN_METRICS:
-                e = c.effects[m]
-                i = c.independent.get(m)
-                measured = (
-                    (_num(i.half_width, m), _ratio(i.half_width / e.half_width))
-                    if i is not None and e.half_width and math.isfinite(e.half_width)
-                    else ("n/a", "n/a")
-                )
-                lines.append(
-                    f"| {c.job.variant} | {_metric_label(m)} | {_num(e.half_width, m)} | "
-                    f"{_num(e.independent_half_width, m)} | {_ratio(e.ratio)} | "
-                    f"{measured[0]} | {measured[1]} |"
-                )
+        lines += ["| " + " | ".join(row) + " |" for row in crn_rows(paired)]
     if comps:
         unpaired = [c for c in comps if c.baseline is None]
         if unpaired:
