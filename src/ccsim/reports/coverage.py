@@ -15,6 +15,7 @@ from ccsim.model.centre import ASYNC
 from ccsim.reports.figure_parts import (
     apply_time_axis,
     new_figure,
+    shade_deficit,
     shade_warmup,
     side_legend,
     time_ticks,
@@ -22,7 +23,7 @@ from ccsim.reports.figure_parts import (
 )
 from ccsim.reports.files import save_png
 from ccsim.reports.heads import day_rows, heads_of
-from ccsim.reports.palette import CAPACITY_COLOUR, DEFICIT_COLOUR, channel_colours
+from ccsim.reports.palette import CAPACITY_COLOUR, channel_colours
 
 __all__ = ["COVERAGE_FILE", "coverage_figure", "plot_coverage"]
 
@@ -49,19 +50,7 @@ def coverage_figure(result: RunResult) -> Figure | None:
         ch = c.channels[ci]
         colour = colours[ch.name]
         req, sched = h.required[ci], h.scheduled[ci]
-        x2 = np.repeat(xs, 2)[1:-1]
-        r2, s2 = np.repeat(req, 2), np.repeat(sched, 2)
-        ax.fill_between(
-            x2,
-            s2,
-            r2,
-            where=r2 > s2,
-            color=DEFICIT_COLOUR,
-            alpha=0.45,
-            lw=0,
-            label="short: required > scheduled",
-            zorder=1,
-        )
+        shade_deficit(ax, xs, sched, req, "short: required > scheduled")
         ax.step(
             xs,
             np.append(sched, sched[-1]),

@@ -10,7 +10,8 @@ from matplotlib.axes import Axes
 from ccsim.analysis.deadline_delta import due_h
 from ccsim.analysis.demand_delta import async_groups
 from ccsim.analysis.results import RunResult
-from ccsim.reports.palette import CAPACITY_COLOUR, DEFICIT_COLOUR
+from ccsim.reports.figure_parts import shade_deficit
+from ccsim.reports.palette import CAPACITY_COLOUR
 
 __all__ = ["async_delta_panel"]
 
@@ -37,17 +38,14 @@ def async_delta_panel(
     arriving = iv["demand_workload_h"][sl]
     cap = iv["capacity_h"][sl]
     short = np.clip(iv["demand_delta_h"][sl], 0.0, None)
-    x2 = np.repeat(xs, 2)[1:-1]
-    c2, s2 = np.repeat(cap, 2), np.repeat(short, 2)
-    fill = ax.fill_between(
-        x2,
-        c2,
-        c2 + s2,
-        where=s2 > 0,
-        color=DEFICIT_COLOUR,
+    fill = shade_deficit(
+        ax,
+        xs,
+        cap,
+        cap + short,
+        "short: deadlines missed (extra capacity needed)",
+        where=short > 0,
         alpha=0.55,
-        lw=0,
-        label="short: deadlines missed (extra capacity needed)",
         zorder=5,
     )
     (arr,) = ax.step(

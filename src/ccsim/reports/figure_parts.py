@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from ccsim.analysis.results import RunResult
-from ccsim.reports.palette import WARMUP_COLOUR
+from ccsim.reports.palette import DEFICIT_COLOUR, WARMUP_COLOUR
 
 __all__ = [
     "WIDTH_IN",
@@ -178,6 +178,35 @@ def apply_time_axis(result: RunResult, ax, ticks: TimeTicks) -> None:  # type: i
     ax.grid(axis="y", color="0.92", lw=0.6)
     ax.set_axisbelow(True)
     ax.fmt_xdata = lambda x: clock_label(result, x)
+
+
+def shade_deficit(  # type: ignore[no-untyped-def]
+    ax,
+    xs: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+    label: str,
+    *,
+    where: np.ndarray | None = None,
+    alpha: float = 0.45,
+    zorder: float = 1,
+):
+    """Red between two per-interval step curves (``low``, ``high``: one value per interval;
+    ``xs``: the interval edges) where ``where`` (default ``high > low``): each interval is its
+    own rectangle, since fill_between's ``where`` on step curves drops their edges."""
+    x2, lo2, hi2 = np.repeat(xs, 2)[1:-1], np.repeat(low, 2), np.repeat(high, 2)
+    mask = hi2 > lo2 if where is None else np.repeat(where, 2)
+    return ax.fill_between(
+        x2,
+        lo2,
+        hi2,
+        where=mask,
+        color=DEFICIT_COLOUR,
+        alpha=alpha,
+        lw=0,
+        label=label,
+        zorder=zorder,
+    )
 
 
 def warmup_h(result: RunResult) -> float:

@@ -30,6 +30,7 @@ from ccsim.reports.figure_parts import (
     TimeTicks,
     apply_time_axis,
     new_figure,
+    shade_deficit,
     shade_warmup,
     side_legend,
     time_ticks,
@@ -44,7 +45,6 @@ from ccsim.reports.heatmap import (
 )
 from ccsim.reports.palette import (
     CAPACITY_COLOUR,
-    DEFICIT_COLOUR,
     REFERENCE_COLOUR,
     channel_colours,
     pool_colours,
@@ -148,19 +148,7 @@ def demand_delta_figure(result: RunResult) -> Figure:
             iv["required_agents_erlang_a"][sl],
         )
         on_share = _ratio_safe(iv["capacity_h"][sl], iv["agents_scheduled"][sl])
-        # Each interval as its own rectangle: fill_between's ``where`` with steps drops edges.
-        x2, d2, c2 = np.repeat(xs, 2)[1:-1], np.repeat(demand[:-1], 2), np.repeat(cap[:-1], 2)
-        ax.fill_between(
-            x2,
-            c2,
-            d2,
-            where=d2 > c2,
-            color=DEFICIT_COLOUR,
-            alpha=0.45,
-            lw=0,
-            label="deficit: demand > capacity",
-            zorder=1,
-        )
+        shade_deficit(ax, xs, cap[:-1], demand[:-1], "deficit: demand > capacity")
         ax.step(
             xs,
             _steps(iv["planned_workload_h"][sl]),
