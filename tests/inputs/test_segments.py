@@ -5,6 +5,7 @@ file, the row and the column."""
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, time
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import numpy as np
 import openpyxl
 import pytest
 
+from ccsim.analysis.demand_delta import plan_for, required_on_phone
 from ccsim.config.recorded import without_quiet_defaults
 from ccsim.errors import ConfigError, InputFileError
 from ccsim.inputs.segments import read_segments, segment_staffing
@@ -256,6 +258,34 @@ def test_a_segment_roster_staffs_the_pools_with_the_schedules_shrinkage(tmp_path
     # shrinkage on top of the schedule: what it does not show (absence).
     assert digital.agents_scheduled[16] == 1 and digital.agents_on_phone[16] == 1  # 0.5 up
     assert digital.shrinkage == pytest.approx(0.5)
+
+
+def test_the_plan_counts_a_segment_rosters_breaks_in_the_intervals_they_fall_in(tmp_path):
+    """Planned capacity, Erlang's heads and added agents follow the schedule's on-phone share
+    interval by interval, not the pool's overall shrinkage spread over the day."""
+    raw = _centre(tmp_path, DAY)
+    raw["centre"]["pools"]["voice_team"]["shrinkage"] = 0.0
+    raw["centre"]["pools"]["digital_team"]["shrinkage"] = 0.5
+    centre = validate_config(raw).centre
+    voice, digital = centre.pools
+    plan = plan_for(centre, lambda c, r: required_on_phone(centre, c, r))
+    half_h = 0.5
+    # 10:00 (k=20): Ann on her break, Bob on the phone; Cy (digital) on the phone, half absent.
+    assert voice.on_phone_shares()[20] == pytest.approx(0.5)
+    assert plan.capacity_h[:, 20].sum() == pytest.approx((1 + 0.5) * half_h)
+    assert plan.capacity_h[:, 16].sum() == pytest.approx((2 + 0.5) * half_h)  # 08:00
+    # Voice (channel 0, voice_team only): the agents on the phone Erlang needs, grossed up by
+    # the interval's share: twice the heads in the break's interval, as many at 08:00.
+    rate = centre.rate_per_s[0].sum(axis=0)
+    for k, keep in ((20, 0.5), (16, 1.0)):
+        on_c, _ = required_on_phone(centre, 0, float(rate[k]))
+        assert on_c > 0
+        assert plan.required_erlang_c[0, k] == math.ceil(on_c / keep - 1e-9)
+    # Heads added by the staffing strategy take their breaks with the others.
+    raw["strategy"]["staffing"] = {"add_agents": {"voice_team": 2}, "shifts": {}}
+    added = validate_config(raw).centre.pools[0]
+    assert added.agents_scheduled[20] == 4 and added.agents_on_phone[20] == 2
+    assert added.agents_scheduled[16] == 4 and added.agents_on_phone[16] == 4
 
 
 def test_segment_roster_config_errors(tmp_path):

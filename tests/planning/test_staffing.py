@@ -48,7 +48,7 @@ def test_single_queue_requirement_is_erlang_within_one_agent(rate_per_h, aht_s, 
 def test_scheduled_heads_give_the_on_phone_agents_the_config_rounds_to():
     on = np.arange(0, 60, dtype=float)
     for shrinkage in (0.0, 0.1, 0.3, 0.35):
-        heads = scheduled_for(on, shrinkage)
+        heads = scheduled_for(on, 1 - shrinkage)
         got = np.floor(heads * (1 - shrinkage) + 0.5)
         assert np.all(got >= on)
         fewer = np.floor(np.maximum(heads - 1, 0) * (1 - shrinkage) + 0.5)

@@ -12,7 +12,8 @@
   deadline instead (:func:`channel_delta`, :mod:`ccsim.analysis.deadline_delta`): the work due
   in each interval against the capacity before its deadline, the backlog carried.
 * Staffing delta: the agents Erlang C and Erlang A would schedule for the channel's
-  service-level target (:func:`required_agents`) less the agents scheduled.
+  service-level target (:func:`required_on_phone`, grossed up to scheduled heads by
+  :func:`plan_for`) less the agents scheduled.
 """
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ __all__ = [
     "plan_for",
     "planned_workload_h",
     "pool_shares",
-    "required_agents",
     "required_on_phone",
     "work_h",
 ]
@@ -121,16 +121,25 @@ def required_on_phone(centre: Centre, c: int, rate_per_s: float) -> tuple[int, i
     return -(-servers_c // k), -(-servers_a // k)
 
 
-def required_agents(centre: Centre, c: int, rate_per_s: float) -> tuple[int, int]:
-    """Scheduled agents Erlang C and Erlang A need for channel ``c``'s target at this rate:
-    :func:`required_on_phone` grossed up by the shrinkage of the pools that serve it."""
-    shrinkage = _channel_shrinkage(centre, c)
+def _channel_keep(centre: Centre, c: int) -> np.ndarray:
+    """[k]: the share of channel ``c``'s scheduled heads on the phone, by which Erlang's
+    on-phone agents are grossed up to scheduled heads: 1 - :func:`_channel_shrinkage` in every
+    interval, or, where an activity-segment roster staffs the channel, the heads-weighted
+    share of its pools in each interval (a lunch hour needs more heads)."""
+    pools = [p for p in centre.pools if any(s.channel == c and s.primary for s in p.skills)]
+    flat = np.full(centre.n_intervals, 1.0 - _channel_shrinkage(centre, c))
+    if all(p.on_phone_share is None for p in pools):
+        return flat
+    heads = np.stack([p.agents_scheduled for p in pools])
+    keep = np.stack([p.gross_up_shares() for p in pools])
+    tot = heads.sum(axis=0)
+    mean = (heads * keep).sum(axis=0) / np.where(tot > 0, tot, 1.0)
+    return np.where((tot > 0) & (mean > 0), mean, flat)
 
-    def scheduled(on_phone: int) -> int:
-        return math.ceil(on_phone / (1.0 - shrinkage) - 1e-9) if on_phone else 0
 
-    on_c, on_a = required_on_phone(centre, c, rate_per_s)
-    return scheduled(on_c), scheduled(on_a)
+def _gross_up(on_phone: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """The fewest scheduled heads whose on-phone share ``keep`` gives ``on_phone`` agents."""
+    return np.where(on_phone > 0, np.ceil(on_phone / keep - 1e-9), 0.0)
 
 
 @dataclass(frozen=True)
@@ -148,24 +157,27 @@ class Plan:
     staffing_delta: np.ndarray  #: required (Erlang A when customers abandon, else C) - scheduled
 
 
-def plan_for(centre: Centre, required: Callable[[int, float], tuple[int, int]]) -> Plan:
-    """The planned side of the demand delta; ``required(c, rate)`` is :func:`required_agents`
-    for the centre (called once per channel and distinct arrival rate)."""
+def plan_for(centre: Centre, on_phone_required: Callable[[int, float], tuple[int, int]]) -> Plan:
+    """The planned side of the demand delta; ``on_phone_required(c, rate)`` is
+    :func:`required_on_phone` for the centre (called once per channel and distinct arrival
+    rate), grossed up to scheduled heads interval by interval (:func:`_channel_keep`)."""
     n_c = len(centre.channels)
     workload = planned_workload_h(centre)
     share = pool_shares(centre, workload)
     sched = np.stack([p.agents_scheduled for p in centre.pools])[:, None, :]
     on_phone = np.stack([p.agents_on_phone for p in centre.pools])[:, None, :]
-    shrink = np.array([p.shrinkage for p in centre.pools])[:, None, None]
+    keep = np.stack([p.on_phone_shares() for p in centre.pools])[:, None, :]
     agents_sched = (share * sched).sum(axis=0)
-    capacity = (share * sched * (1.0 - shrink)).sum(axis=0) * centre.interval_s / 3600.0
+    capacity = (share * sched * keep).sum(axis=0) * centre.interval_s / 3600.0
     rate_c = centre.rate_per_s.sum(axis=1)
     req = {}
     for c in range(n_c):
         for r in np.unique(rate_c[c]):
-            req[(c, r)] = required(c, float(r))
-    req_c = np.array([[req[(c, r)][0] for r in rate_c[c]] for c in range(n_c)], dtype=float)
-    req_a = np.array([[req[(c, r)][1] for r in rate_c[c]] for c in range(n_c)], dtype=float)
+            req[(c, r)] = on_phone_required(c, float(r))
+    on_c = np.array([[req[(c, r)][0] for r in rate_c[c]] for c in range(n_c)], dtype=float)
+    on_a = np.array([[req[(c, r)][1] for r in rate_c[c]] for c in range(n_c)], dtype=float)
+    keep_c = np.stack([_channel_keep(centre, c) for c in range(n_c)])
+    req_c, req_a = _gross_up(on_c, keep_c), _gross_up(on_a, keep_c)
     has_patience = np.array(
         [ch.patience is not None and ch.mode != ASYNC for ch in centre.channels]
     )

@@ -33,7 +33,7 @@ from ccsim.analysis.demand_delta import (
     channel_delta,
     delta_totals,
     plan_for,
-    required_agents,
+    required_on_phone,
     work_h,
 )
 from ccsim.analysis.queue_stats import (
@@ -169,7 +169,7 @@ def interval_metrics(
     required: Callable[[int, float], tuple[int, int]] | None = None,
 ) -> dict[str, np.ndarray]:
     """Per channel x interval metrics (the rows of ``intervals.csv``), channel-major."""
-    required = required or (lambda c, r: required_agents(centre, c, r))
+    required = required or (lambda c, r: required_on_phone(centre, c, r))
     n_c, n_k = len(centre.channels), centre.n_intervals
     dt = centre.interval_s
     f = ContactFlags(centre, records)

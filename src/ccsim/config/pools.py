@@ -160,10 +160,15 @@ def pools_from_config(
                 f"<{scheduled.max():,.0f} agents of pool {name} in one interval>",
                 f"at most {MAX_AGENTS.value:,.0f} ({MAX_AGENTS.why})",
             )
+        share = None
         if planned_on_phone is not None:
             # The schedule's own shrinkage: shrinkage is then what it leaves out (absence).
-            on_phone = np.floor(planned_on_phone * (1.0 - shrinkage) + 0.5).astype(np.int64)
+            kept = planned_on_phone * (1.0 - shrinkage)
+            on_phone = np.floor(kept + 0.5).astype(np.int64)
             shrinkage = _overall_shrinkage(scheduled, planned_on_phone, shrinkage)
+            share = np.divide(
+                kept, scheduled, out=np.full(n_k, 1.0 - shrinkage), where=scheduled > 0
+            )
         else:
             on_phone = np.floor(scheduled * (1.0 - shrinkage) + 0.5).astype(np.int64)
         pools.append(
@@ -173,6 +178,7 @@ def pools_from_config(
                 agents_scheduled=scheduled,
                 agents_on_phone=on_phone,
                 shrinkage=shrinkage,
+                on_phone_share=share,
                 deferred_min_idle=number(
                     pd, "deferred_min_idle", p, minimum=0.0, maximum=MAX_AGENTS, integer=True
                 ),

@@ -384,7 +384,9 @@ def strategies_for(strategy_raw: Any, centre: Centre, start: datetime) -> Centre
             sched = np.where(pl.agents_scheduled > 0, pl.agents_scheduled + extra, 0.0)
             if (sched < 0).any():
                 raise ConfigError(key, n, "would leave a negative number of agents")
-            on_phone = np.floor(sched * (1.0 - pl.shrinkage) + 0.5).astype(np.int64)
+            # Added heads keep the pool's on-phone share interval by interval (a segment
+            # roster's breaks and meetings included).
+            on_phone = np.floor(sched * pl.on_phone_shares() + 0.5).astype(np.int64)
             new_pools[i] = dataclasses.replace(pl, agents_scheduled=sched, agents_on_phone=on_phone)
         pools = tuple(new_pools)
     return dataclasses.replace(

@@ -104,6 +104,23 @@ class PoolSpec:
     agents_on_phone: np.ndarray
     shrinkage: float
     deferred_min_idle: int = 1
+    # An activity-segment roster's on-phone heads / scheduled heads per interval (its breaks
+    # and meetings fall where the schedule puts them; absence on top); None: 1 - shrinkage in
+    # every interval.
+    on_phone_share: np.ndarray | None = None
+
+    def on_phone_shares(self) -> np.ndarray:
+        """[k]: the share of the scheduled heads on the phone in each interval, what planned
+        capacity counts (0 where a segment roster has everyone off the phone)."""
+        if self.on_phone_share is None:
+            return np.full(self.agents_scheduled.shape, 1.0 - self.shrinkage)
+        return self.on_phone_share
+
+    def gross_up_shares(self) -> np.ndarray:
+        """[k]: :meth:`on_phone_shares` where positive, else the pool's overall 1 - shrinkage:
+        how many heads an agent on the phone takes, also where the schedule has nobody on it."""
+        keep = self.on_phone_shares()
+        return np.where(keep > 0, keep, 1.0 - self.shrinkage)
 
 
 @dataclass(frozen=True)

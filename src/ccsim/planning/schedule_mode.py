@@ -99,7 +99,9 @@ def _requirement(pj: PlanningJob, spec: ScheduleSpec, out_dir: Path) -> tuple[np
         )
         return plan.search.scheduled, plan.check_seed
     on = erlang_start(centre, "a" if spec.requirement == "erlang_a" else "c")
-    heads = np.stack([scheduled_for(on[p], pool.shrinkage) for p, pool in enumerate(centre.pools)])
+    heads = np.stack(
+        [scheduled_for(on[p], pool.gross_up_shares()) for p, pool in enumerate(centre.pools)]
+    )
     return heads, settings.seed
 
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from ccsim.analysis.demand_delta import Plan, plan_for, required_agents
+from ccsim.analysis.demand_delta import Plan, plan_for, required_on_phone
 from ccsim.model.centre import Centre
 from ccsim.model.planning import SearchSpec, StaffingTargets
 from ccsim.planning.check import ChannelCheck, check_plan
@@ -107,7 +107,7 @@ def load_checkpoint(path: Path, digest: str, centre: Centre) -> SearchState | No
 
 
 def _plan(centre: Centre) -> Plan:
-    return plan_for(centre, lambda c, r: required_agents(centre, c, r))
+    return plan_for(centre, lambda c, r: required_on_phone(centre, c, r))
 
 
 def plan_staffing(

@@ -238,7 +238,7 @@ def _plot(plan: StaffingPlan, path: Path, start: datetime | None) -> Path:
     for p, (ax, pool) in enumerate(zip(axes[:, 0], c.pools, strict=True)):
         ax.stairs(pool.agents_scheduled, x, label="roster", color="0.5")
         ax.stairs(s.scheduled[p], x, label="simulated requirement", color="tab:red", lw=1.6)
-        start_sched = s.start[p] / max(1e-9, 1.0 - pool.shrinkage)
+        start_sched = s.start[p] / pool.gross_up_shares()
         ax.stairs(start_sched, x, label="Erlang start", color="tab:blue", ls="--", lw=0.9)
         ax.set_ylabel(f"{pool.name}\nscheduled agents")
         ax.grid(alpha=0.3)

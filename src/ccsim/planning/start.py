@@ -14,11 +14,11 @@ from ccsim.model.centre import ASYNC, Centre
 __all__ = ["scheduled_for", "with_staffing", "primary_split", "erlang_start", "pools_of"]
 
 
-def scheduled_for(on_phone: np.ndarray, shrinkage: float) -> np.ndarray:
+def scheduled_for(on_phone: np.ndarray, keep: np.ndarray | float) -> np.ndarray:
     """The fewest scheduled heads whose on-phone agents, as the config rounds them
-    (``floor(heads x (1 - shrinkage) + 0.5)``), reach ``on_phone``."""
+    (``floor(heads x keep + 0.5)``), reach ``on_phone``; ``keep``: the on-phone share of the
+    heads, per interval (:meth:`~ccsim.model.centre.PoolSpec.gross_up_shares`) or one value."""
     on = np.asarray(on_phone, dtype=np.float64)
-    keep = 1.0 - shrinkage
     heads = np.maximum(np.ceil((on - 0.5) / keep - 1e-9), 0.0)
     short = np.floor(heads * keep + 0.5) < on
     heads = np.where(short, heads + 1.0, heads)
@@ -31,7 +31,7 @@ def with_staffing(centre: Centre, on_phone: np.ndarray) -> Centre:
         replace(
             pool,
             agents_on_phone=on_phone[p].astype(np.int64),
-            agents_scheduled=scheduled_for(on_phone[p], pool.shrinkage),
+            agents_scheduled=scheduled_for(on_phone[p], pool.gross_up_shares()),
         )
         for p, pool in enumerate(centre.pools)
     )
