@@ -5,7 +5,8 @@ interval: what planners staff in ("Mon 10:00 voice: 7 short").
   customers do not abandon) needs for the channel's service-level target at the forecast's
   arrival rate: ``intervals.csv``'s ``required_agents_erlang_a`` / ``_c``, the requirement
   ``staffing_delta`` uses, rounded up to whole agents. It is a formula's requirement, not the
-  simulation's (a simulated one per interval exists only in ``mode=schedule``).
+  simulation's (the simulated one per pool and interval is ``mode=staff``'s
+  ``staffing.csv``).
 * **Scheduled**: ``agents_scheduled`` as planned; a pool shared between channels is split
   between them by planned workload (as their capacity is), so a channel's count may be a
   fraction.
@@ -227,7 +228,8 @@ BASIS = (
     "Required: the whole agents, scheduled (shrinkage included), that Erlang A (Erlang C where "
     "customers do not abandon) needs for each live channel's service-level target at the "
     "forecast's arrival rate (intervals.csv: required_agents_erlang_a / _c; a formula's "
-    "requirement: a simulated one per interval comes from mode=schedule). Scheduled: as planned "
+    "requirement: the simulated one per pool and interval, the roster beside it, is "
+    "mode=staff's staffing.csv). Scheduled: as planned "
     "(a pool shared between channels split by planned workload, hence fractions). Short: the "
     "whole agents to add, ceil(required - scheduled)."
 )
