@@ -65,12 +65,16 @@ class Job:
     # (channel, metric) -> {replication: value}; NaN where the run had no data
     values: dict[tuple[str, str], dict[int, float]] = field(repr=False)
     currency: str = ""  # of the cost_* metrics ("" for results without costs)
+    modes: dict[str, str] = field(default_factory=dict)  # channel -> sync / async (if recorded)
 
     @property
     def variant(self) -> str:
         return variant_name(self.strategies)
 
     def replication_values(self, metric: str, channel: str = "all") -> dict[int, float]:
+        """``metric``'s value per replication; ``asa_h`` is ``asa_s`` in hours (async waits)."""
+        if metric == "asa_h":
+            return {r: v / 3600.0 for r, v in self.values.get((channel, "asa_s"), {}).items()}
         return self.values.get((channel, metric), {})
 
 
@@ -144,12 +148,23 @@ def _load_job(folder: Path, name: str) -> Job:
         replications=summary["replications"],
         strategies=override_strategies if strategies is None else strategies,
         overrides=overrides,
-        totals=summary["totals"],
+        totals=_with_asa_h(summary["totals"]),
         reference=summary["reference"],
         config=summary["config"],
         values=values,
         currency=summary["currency"],
+        modes=summary["modes"],
     )
+
+
+def _with_asa_h(totals: dict[str, Any]) -> dict[str, Any]:
+    """The totals with ``asa_h``: ``asa_s``'s estimates in hours (how async waits are shown)."""
+    asa = totals.get("asa_s")
+    if not isinstance(asa, dict):
+        return totals
+    keys = ("mean", "ci95_low", "ci95_high")  # numbers or null (summary_fields checked)
+    hours = {k: None if asa.get(k) is None else asa[k] / 3600.0 for k in keys}
+    return {**totals, "asa_h": hours}
 
 
 JOB_FILES = ("summary.json", "error.json")

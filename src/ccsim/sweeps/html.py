@@ -21,7 +21,7 @@ from ccsim.reports.templating import MUTED, Cell, Figure, Table, figures, write_
 from ccsim.sweeps.collect import BASELINE
 from ccsim.sweeps.costs import currencies
 from ccsim.sweeps.html_tables import (
-    channel_table,
+    channel_tables,
     crn_table,
     effect_cell,
     effects_table,
@@ -35,6 +35,7 @@ from ccsim.sweeps.html_tables import (
 )
 from ccsim.sweeps.markdown import _MONEY_NOTE, _ci, _num, _total_mean
 from ccsim.sweeps.pairing import ComparisonReport
+from ccsim.sweeps.units import MIXED_ASA_NOTE, mixes_modes
 
 __all__ = ["write_comparison_html", "FIGURE_CAPTIONS"]
 
@@ -182,7 +183,8 @@ def write_comparison_html(
         n_comparisons=len(report.comparisons),
         jobs=jobs_table(coll),
         effects=effects_table(paired) if paired else None,
-        channels=channel_table(paired) if paired else None,
+        channels=channel_tables(paired) if paired else [],
+        asa_note=MIXED_ASA_NOTE if mixes_modes(coll.jobs) else "",
         money=money_tables(paired),
         money_note=_MONEY_NOTE,
         crn=crn_table(paired) if paired else None,

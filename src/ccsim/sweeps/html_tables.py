@@ -14,7 +14,6 @@ from ccsim.sweeps.costs import currencies
 from ccsim.sweeps.markdown import (
     _LEVER_COLUMNS,
     _PART_COLUMNS,
-    CHANNEL_METRICS,
     _ci,
     _effect_cell,
     _metric_label,
@@ -24,6 +23,7 @@ from ccsim.sweeps.markdown import (
     crn_rows,
 )
 from ccsim.sweeps.pairing import EFFECT_METRICS, Comparison, ComparisonReport, added_strategy
+from ccsim.sweeps.units import centre_metrics, channel_groups
 
 __all__ = [
     "tone",
@@ -33,7 +33,7 @@ __all__ = [
     "paired_comparisons",
     "jobs_table",
     "effects_table",
-    "channel_table",
+    "channel_tables",
     "money_tables",
     "crn_table",
     "waterfall_tables",
@@ -48,6 +48,7 @@ _LOWER_IS_BETTER = frozenset(
         "positive_demand_delta_h",
         "unmet_contacts",
         "asa_s",
+        "asa_h",
         "abandon_rate",
         "late_async",
         "lever_cost",
@@ -71,6 +72,7 @@ _LABELS = {
     "unmet_contacts": "Δ unmet contacts",
     "sl_answered_within_t": "Δ service level (pp)",
     "asa_s": "Δ ASA (s)",
+    "asa_h": "Δ ASA (h)",
     "abandon_rate": "Δ abandonment (pp)",
     "occupancy": "Δ occupancy (pp)",
     "late_async": "Δ async late (contacts)",
@@ -131,13 +133,16 @@ def jobs_table(coll: Collection) -> Table:
 
 
 def effects_table(paired: list[Comparison]) -> Table:
+    """Whole-centre effects; ASA in the channels' unit, left out when they have two
+    (:func:`~ccsim.sweeps.units.centre_metrics`)."""
+    metrics = centre_metrics(EFFECT_METRICS, [c.job for c in paired])
     return Table(
-        ["variant", "job", *(label(m) for m in EFFECT_METRICS)],
+        ["variant", "job", *(label(m) for m in metrics)],
         [
             [
                 c.job.variant,
                 Cell(c.job.name, MUTED),
-                *(effect_cell(c.effects[m], m) for m in EFFECT_METRICS),
+                *(effect_cell(c.effects[m], m) for m in metrics),
             ]
             for c in paired
         ],
@@ -145,31 +150,34 @@ def effects_table(paired: list[Comparison]) -> Table:
     )
 
 
-def channel_table(paired: list[Comparison]) -> Table | None:
-    channels = list(dict.fromkeys(ch for c in paired for ch, _ in c.job.values if ch != "all"))
-    if not channels:
-        return None
-    rows = []
-    for c in paired:
-        assert c.baseline is not None
-        for ch in channels:
-            rows.append(
-                [
-                    c.job.variant,
-                    ch,
-                    *(
-                        effect_cell(
-                            paired_effect(
-                                c.job.replication_values(m, ch),
-                                c.baseline.replication_values(m, ch),
-                            ),
-                            m,
-                        )
-                        for m in CHANNEL_METRICS
-                    ),
-                ]
-            )
-    return Table(["variant", "channel", *(label(m) for m in CHANNEL_METRICS)], rows, align="ll")
+def channel_tables(paired: list[Comparison]) -> list[tuple[str, Table]]:
+    """Per-channel effects, a (title, table) per kind of channel: live waits in seconds, async
+    in hours (:func:`~ccsim.sweeps.units.channel_groups`; title "" when there is one kind)."""
+    out = []
+    for g in channel_groups([c.job for c in paired]):
+        rows = []
+        for c in paired:
+            assert c.baseline is not None
+            for ch in g.channels:
+                rows.append(
+                    [
+                        c.job.variant,
+                        ch,
+                        *(
+                            effect_cell(
+                                paired_effect(
+                                    c.job.replication_values(m, ch),
+                                    c.baseline.replication_values(m, ch),
+                                ),
+                                m,
+                            )
+                            for m in g.metrics
+                        ),
+                    ]
+                )
+        header: list[Cell | str] = ["variant", "channel", *(label(m) for m in g.metrics)]
+        out.append((g.title, Table(header, rows, align="ll")))
+    return out
 
 
 def money_tables(paired: list[Comparison]) -> tuple[str, Table, Table] | None:
@@ -214,13 +222,14 @@ def crn_table(paired: list[Comparison]) -> Table:
 
 def waterfall_tables(report: ComparisonReport) -> list[tuple[str, Table, Table | None]]:
     out = []
+    metrics = centre_metrics(EFFECT_METRICS, report.collection.jobs)
     for w in report.waterfalls:
         b = w.chain[0]
         rows: list[list[Cell | str]] = [
             [
                 f"{b.variant} (level)",
                 Cell(b.name, MUTED),
-                *(_num(_total_mean(b, m), m) for m in EFFECT_METRICS),
+                *(_num(_total_mean(b, m), m) for m in metrics),
             ]
         ]
         for n, s in enumerate(w.steps):
@@ -231,7 +240,7 @@ def waterfall_tables(report: ComparisonReport) -> list[tuple[str, Table, Table |
                     Cell(job.name, MUTED),
                     *(
                         Cell(_num(s[m].mean, m), tone(s[m], m), sub=f"[{_ci(s[m], m)}]")
-                        for m in EFFECT_METRICS
+                        for m in metrics
                     ),
                 ]
             )
@@ -243,12 +252,12 @@ def waterfall_tables(report: ComparisonReport) -> list[tuple[str, Table, Table |
                     Cell(
                         _num(w.total[m].mean, m), tone(w.total[m], m), sub=f"[{_ci(w.total[m], m)}]"
                     )
-                    for m in EFFECT_METRICS
+                    for m in metrics
                 ),
             ]
         )
         steps = Table(
-            ["step", "job", *(label(m) for m in EFFECT_METRICS)],
+            ["step", "job", *(label(m) for m in metrics)],
             rows,
             align="ll",
             footer_rows=1,

@@ -99,7 +99,9 @@ def summary_fields(summary: Any) -> dict[str, Any]:
     """What a comparison reads from ``summary.json``, checked: ``seed``, ``replications``,
     ``strategies`` (None: not recorded), ``totals`` (metric -> ``mean``, ``ci95_low``,
     ``ci95_high``, numbers or null), ``reference`` (None or ``model`` and ``values``),
-    ``config`` and ``currency``. A field of the wrong type is a ValueError naming it."""
+    ``config``, ``currency`` and ``modes`` (channel -> ``sync`` / ``async`` from
+    ``centre.channels``; empty when not recorded). A field of the wrong type is a ValueError
+    naming it."""
     if not isinstance(summary, dict):
         raise ValueError(f"summary.json is {_kind(summary)}, not an object")
     if "totals" not in summary:
@@ -136,6 +138,7 @@ def summary_fields(summary: Any) -> dict[str, Any]:
         reference = {**reference, "values": values}
     config = summary.get("config")
     _want(config is None or isinstance(config, dict), "config", config, "an object")
+    modes = _channel_modes(summary.get("centre"))
     currency = summary.get("currency")
     _want(currency is None or isinstance(currency, str), "currency", currency, "a string")
     return {
@@ -146,7 +149,23 @@ def summary_fields(summary: Any) -> dict[str, Any]:
         "reference": reference,
         "config": config or {},
         "currency": currency or "",
+        "modes": modes,
     }
+
+
+def _channel_modes(centre: Any) -> dict[str, str]:
+    """Channel -> mode from ``centre.channels`` (older summaries have none: empty)."""
+    _want(centre is None or isinstance(centre, dict), "centre", centre, "an object")
+    channels = (centre or {}).get("channels")
+    _want(channels is None or isinstance(channels, list), "centre.channels", channels, "an array")
+    modes = {}
+    for i, ch in enumerate(channels or []):
+        _want(isinstance(ch, dict), f"centre.channels[{i}]", ch, "an object")
+        name, mode = ch.get("name"), ch.get("mode")
+        _want(isinstance(name, str), f"centre.channels[{i}].name", name, "a string")
+        _want(mode in ("sync", "async"), f"centre.channels[{i}].mode", mode, '"sync" or "async"')
+        modes[name] = mode
+    return modes
 
 
 def read_overrides(folder: Path) -> list[str]:

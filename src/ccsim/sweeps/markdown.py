@@ -19,16 +19,17 @@ from ccsim.sweeps.pairing import (
     Waterfall,
     added_strategy,
 )
+from ccsim.sweeps.units import MIXED_ASA_NOTE, centre_metrics, channel_groups, mixes_modes
 
 __all__ = ["markdown"]
 
 CRN_METRICS = ("demand_delta_h", "positive_demand_delta_h", "unmet_contacts")
-CHANNEL_METRICS = ("sl_answered_within_t", "asa_s", "abandon_rate", "late_async")
 UNITS = {
     "demand_delta_h": "agent-h",
     "positive_demand_delta_h": "agent-h",
     "unmet_contacts": "contacts",
     "asa_s": "s",
+    "asa_h": "h",
     "sl_answered_within_t": "pp",
     "abandon_rate": "pp",
     "occupancy": "pp",
@@ -37,31 +38,29 @@ UNITS = {
 
 
 def _channel_lines(paired: list[Comparison]) -> list[str]:
-    """Paired effects per channel: the centre's figures mix live channels (waits in seconds)
-    with backlogs (waits in hours), so service is read channel by channel."""
-    # In the order of replications.csv (the centre's channel order).
-    channels = list(dict.fromkeys(ch for c in paired for ch, _ in c.job.values if ch != "all"))
-    if not channels:
+    """Paired effects per channel: live channels' waits in seconds, async backlogs' in hours
+    (:mod:`ccsim.sweeps.units`), a table for each."""
+    jobs = [c.job for c in paired]
+    groups = channel_groups(jobs)
+    if not groups:
         return []
-    lines = [
-        "",
-        "## Paired effects per channel",
-        "",
-        *_metric_table_header("variant", "channel", CHANNEL_METRICS),
-    ]
-    for c in paired:
-        assert c.baseline is not None
-        for ch in channels:
-            cells = [
-                _effect_cell(
-                    paired_effect(
-                        c.job.replication_values(m, ch), c.baseline.replication_values(m, ch)
-                    ),
-                    m,
-                )
-                for m in CHANNEL_METRICS
-            ]
-            lines.append(f"| {c.job.variant} | {ch} | " + " | ".join(cells) + " |")
+    lines = ["", "## Paired effects per channel"]
+    for g in groups:
+        lines += ["", f"### {g.title}"] if g.title else []
+        lines += ["", *_metric_table_header("variant", "channel", g.metrics)]
+        for c in paired:
+            assert c.baseline is not None
+            for ch in g.channels:
+                cells = [
+                    _effect_cell(
+                        paired_effect(
+                            c.job.replication_values(m, ch), c.baseline.replication_values(m, ch)
+                        ),
+                        m,
+                    )
+                    for m in g.metrics
+                ]
+                lines.append(f"| {c.job.variant} | {ch} | " + " | ".join(cells) + " |")
     return lines
 
 
@@ -274,17 +273,19 @@ def markdown(report: ComparisonReport, plots: list[str]) -> str:
     ]
     comps = report.comparisons
     paired = [c for c in comps if c.baseline is not None]
+    centre = centre_metrics(EFFECT_METRICS, coll.jobs)
     if paired:
         lines += [
             "",
             "## Paired effects (strategy minus baseline, whole centre)",
             "",
-            "Mean effect and its paired 95% confidence interval.",
+            "Mean effect and its paired 95% confidence interval."
+            + (f" {MIXED_ASA_NOTE}" if mixes_modes(coll.jobs) else ""),
             "",
-            *_metric_table_header("variant", "job", EFFECT_METRICS),
+            *_metric_table_header("variant", "job", centre),
         ]
         for c in paired:
-            cells = [_effect_cell(c.effects[m], m) for m in EFFECT_METRICS]
+            cells = [_effect_cell(c.effects[m], m) for m in centre]
             lines.append(f"| {c.job.variant} | {c.job.name} | " + " | ".join(cells) + " |")
         lines += _channel_lines(paired)
         lines += _money_lines(paired)
@@ -321,26 +322,24 @@ def markdown(report: ComparisonReport, plots: list[str]) -> str:
             "Each step: the paired effect of adding one strategy to the ones before it "
             "(mean, 95% CI); the steps add up to the total.",
             "",
-            *_metric_table_header("step", "job", EFFECT_METRICS),
+            *_metric_table_header("step", "job", centre),
         ]
         b = w.chain[0]
         lines.append(
             f"| {b.variant} (level) | {b.name} | "
-            + " | ".join(_num(_total_mean(b, m), m) for m in EFFECT_METRICS)
+            + " | ".join(_num(_total_mean(b, m), m) for m in centre)
             + " |"
         )
         for n, s in enumerate(w.steps):
             job = w.chain[n + 1]
             lines.append(
                 f"| + {added_strategy(job, w.chain[n])} | {job.name} | "
-                + " | ".join(f"{_num(s[m].mean, m)} ({_ci(s[m], m)})" for m in EFFECT_METRICS)
+                + " | ".join(f"{_num(s[m].mean, m)} ({_ci(s[m], m)})" for m in centre)
                 + " |"
             )
         lines.append(
             f"| total | {w.chain[-1].name} | "
-            + " | ".join(
-                f"{_num(w.total[m].mean, m)} ({_ci(w.total[m], m)})" for m in EFFECT_METRICS
-            )
+            + " | ".join(f"{_num(w.total[m].mean, m)} ({_ci(w.total[m], m)})" for m in centre)
             + " |"
         )
         lines += _money_waterfall_lines(w)

@@ -97,7 +97,9 @@ def _label(coll: Collection, job: Job, with_seed: bool = True) -> str:
 
 def _effects(a: Job, b: Job, independent: bool = False) -> dict[str, Effect]:
     fn = independent_effect if independent else paired_effect
-    return {m: fn(a.replication_values(m), b.replication_values(m)) for m in EFFECT_METRICS}
+    # asa_h (asa_s in hours) for centres whose channels are all async (ccsim.sweeps.units).
+    metrics = (*EFFECT_METRICS, "asa_h")
+    return {m: fn(a.replication_values(m), b.replication_values(m)) for m in metrics}
 
 
 def pair_jobs(coll: Collection, baseline: frozenset[str]) -> list[Comparison]:

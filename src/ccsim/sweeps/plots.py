@@ -21,12 +21,8 @@ from ccsim.reports.files import save_png
 from ccsim.reports.palette import DEFICIT_COLOUR, channel_colours
 from ccsim.sweeps.collect import Collection, Job
 from ccsim.sweeps.costs import currencies
-from ccsim.sweeps.pairing import (
-    EFFECT_METRICS,
-    RATE_METRICS,
-    ComparisonReport,
-    added_strategy,
-)
+from ccsim.sweeps.pairing import EFFECT_METRICS, RATE_METRICS, ComparisonReport, added_strategy
+from ccsim.sweeps.units import centre_metrics
 
 __all__ = [
     "write_comparison_plots",
@@ -50,6 +46,7 @@ _TITLES = {
     "unmet_contacts": "unmet contacts",
     "sl_answered_within_t": "service level (answered within T)",
     "asa_s": "ASA (s)",
+    "asa_h": "ASA (h)",
     "abandon_rate": "abandonment rate",
     "occupancy": "occupancy",
 }
@@ -186,12 +183,13 @@ def _effects(report: ComparisonReport, path: Path) -> Path:
     for c in comps:
         swept = ", ".join(f"{k}={c.job.overrides.get(k, '-')}" for k in coll.params)
         labels.append(f"{c.job.variant} ({swept})" if swept else c.job.variant)
-    n_rows = -(-len(EFFECT_METRICS) // 3)
+    metrics = centre_metrics(EFFECT_METRICS, coll.jobs)  # no ASA mixing seconds and hours
+    n_rows = -(-len(metrics) // 3)
     fig, axes = _subplots(n_rows, 3, (1.0 + 0.45 * len(comps)) * n_rows)
-    for ax in axes.flat[len(EFFECT_METRICS) :]:
+    for ax in axes.flat[len(metrics) :]:
         ax.set_visible(False)
     y = np.arange(len(comps))
-    for ax, m in zip(axes.flat, EFFECT_METRICS, strict=False):
+    for ax, m in zip(axes.flat, metrics, strict=False):
         scale = 100.0 if m in RATE_METRICS else 1.0
         means = np.array([c.effects[m].mean for c in comps]) * scale
         half = np.array([c.effects[m].half_width for c in comps]) * scale
@@ -326,7 +324,10 @@ def _response(coll: Collection, param: str, path: Path) -> Path:
     colours = mpl.rcParams["axes.prop_cycle"].by_key()["color"]
     models: set[str] = set()
     load = _load_axis(jobs, param)
-    for ax, m in zip(axes.flat, RESPONSE_METRICS, strict=False):
+    metrics = centre_metrics(RESPONSE_METRICS, jobs)
+    for ax in axes.flat[len(metrics) : -1]:
+        ax.set_visible(False)
+    for ax, m in zip(axes.flat, metrics, strict=False):
         scale = 100.0 if m in RATE_METRICS else 1.0
         for gi, (label, members) in enumerate(sorted(groups.items())):
             members = sorted(members, key=lambda j: float(j.overrides[param]))
@@ -346,7 +347,7 @@ def _response(coll: Collection, param: str, path: Path) -> Path:
             if not np.all(np.isnan(ref)):
                 ax.plot(x, ref * scale, color="k", ls="--", marker="x", ms=6, lw=0.9, zorder=3)
                 models.update(j.reference["model"] for j in members if j.reference)
-        if m == "asa_s" and _spans_decades(ax):
+        if m in ("asa_s", "asa_h") and _spans_decades(ax):
             ax.set_yscale("symlog", linthresh=1.0)  # waits explode near and above load 1
         ax.set_title(_TITLES.get(m, m) + (" (%)" if scale == 100.0 else ""), fontsize=10)
         ax.set_xlabel(param)
@@ -377,10 +378,11 @@ def _effect_response(report: ComparisonReport, param: str, path: Path) -> Path |
     groups: dict[str, list] = {}
     for c in comps:
         groups.setdefault(c.job.variant, []).append(c)
-    n_rows = -(-len(EFFECT_METRICS) // 3)
+    metrics = centre_metrics(EFFECT_METRICS, report.collection.jobs)
+    n_rows = -(-len(metrics) // 3)
     fig, axes = _subplots(n_rows, 3, 3.4 * n_rows)
     colours = mpl.rcParams["axes.prop_cycle"].by_key()["color"]
-    for ax, m in zip(axes.flat, EFFECT_METRICS, strict=False):
+    for ax, m in zip(axes.flat, metrics, strict=False):
         scale = 100.0 if m in RATE_METRICS else 1.0
         for gi, (label, members) in enumerate(sorted(groups.items())):
             members = sorted(members, key=lambda c: float(c.job.overrides[param]))
@@ -403,7 +405,7 @@ def _effect_response(report: ComparisonReport, param: str, path: Path) -> Path |
         ax.set_title(f"change in {_TITLES.get(m, m)}{unit}", fontsize=10)
         ax.set_xlabel(param)
         ax.grid(alpha=0.3)
-    for ax in axes.flat[len(EFFECT_METRICS) :]:
+    for ax in axes.flat[len(metrics) :]:
         ax.set_visible(False)
     if len(groups) > 1:
         axes.flat[0].legend(fontsize=8)
