@@ -22,29 +22,21 @@ from ccsim.sweeps.units import MIXED_ASA_NOTE
 def mixed(tmp_path_factory):
     """Two real runs of small_centre (voice and chat live, email async) on one seed: the
     baseline and one with two more agents in every pool."""
-    from hydra import compose, initialize_config_module
-    from hydra.core.global_hydra import GlobalHydra
-
-    from ccsim.config.schema import register_configs
     from ccsim.runs.job import run_job
+    from ccsim.runs.presets import compose_config
 
     root = tmp_path_factory.mktemp("mixed")
-    register_configs()
     for name, strategies in (("base", []), ("staffing", ["staffing"])):
-        GlobalHydra.instance().clear()
-        with initialize_config_module(config_module="ccsim.conf", version_base="1.3"):
-            cfg = compose(
-                config_name="config",
-                overrides=[
-                    "scenario=small_centre",
-                    f"strategy=[{','.join(strategies)}]",
-                    "run.replications=3",
-                    "run.n_jobs=1",
-                    "run.plots=false",
-                    "run.seed=7",
-                ],
-            )
-        GlobalHydra.instance().clear()
+        cfg = compose_config(
+            "small_centre",
+            [
+                f"strategy=[{','.join(strategies)}]",
+                "run.replications=3",
+                "run.n_jobs=1",
+                "run.plots=false",
+                "run.seed=7",
+            ],
+        )
         run_job(cfg, root / name)
     return root, compare(root)
 
