@@ -399,9 +399,25 @@ def test_roster_bad_timestamp(tmp_path, stamp):
     _check(exc, path, 2, "start", repr(stamp))
 
 
-def test_roster_shift_before_horizon_start(tmp_path):
-    path, exc = _roster_error(tmp_path, "voice,2024-03-03 22:00,8,1,")
-    _check(exc, path, 2, "start", "'2024-03-03 22:00'", "before the horizon start 2024-03-04 00:00")
+def test_roster_shift_from_before_the_horizon_start_is_cut_at_it(tmp_path, caplog):
+    """A WFM export from Monday 00:00 holds Sunday's night shifts: their part in the horizon
+    staffs it (on break at the start: from the break's end); one over by then is left out."""
+    path = _write(
+        tmp_path,
+        "pool,start,length_h,count,breaks\n"
+        "voice,2024-03-03 22:00,8,2,02:00+30\n"  # 22:00-06:00, break after the start
+        "voice,2024-03-03 23:00,8,1,23:45+30\n"  # on break at 00:00 (23:45-00:15)
+        "voice,2024-03-03 14:00,10,1,\n"  # ends 00:00: nothing in the horizon
+        "voice,2024-03-04 08:00,8,1,\n",
+    )
+    with caplog.at_level("INFO", logger="ccsim"):
+        shifts = _roster(path)
+    assert shifts == [
+        Shift("voice", 0.0, 6 * H, ((2 * H, 2.5 * H),), 2),
+        Shift("voice", 0.25 * H, 7 * H, (), 1),
+        Shift("voice", 8 * H, 16 * H, (), 1),
+    ]
+    assert "3 rows start before the horizon start 2024-03-04 00:00; 1 of them end" in caplog.text
 
 
 @pytest.mark.parametrize(

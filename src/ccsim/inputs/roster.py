@@ -25,7 +25,7 @@ import numpy as np
 
 from ccsim.errors import ConfigError, InputFileError
 from ccsim.inputs.excel import TIMESTAMP, Kind
-from ccsim.inputs.shifts import Shift, agents_per_interval, staffing_events
+from ccsim.inputs.shifts import Shift, agents_per_interval, cut_at_start, staffing_events
 from ccsim.inputs.tables import Table, parse_float, parse_timestamp, required_text, stream_table
 
 __all__ = [
@@ -134,8 +134,9 @@ def read_roster_csv(
 
     A file with a header and no rows gives an empty roster. Rows whose shift starts at or after
     ``horizon_end`` (if given) are counted and left out once their pool and start are checked:
-    they cannot staff the horizon. ``columns``, ``sheet``, ``header_row``, ``option_prefix``:
-    see :func:`ccsim.inputs.tables.read_table`.
+    they cannot staff the horizon; a shift from before ``horizon_start`` is cut to start at it
+    (:func:`ccsim.inputs.shifts.cut_at_start`), or left out if it ends by then. ``columns``,
+    ``sheet``, ``header_row``, ``option_prefix``: see :func:`ccsim.inputs.tables.read_table`.
     """
     if isinstance(pools, str):
         raise TypeError(f"pools must be a sequence of names, not the string {pools!r}")
@@ -151,11 +152,20 @@ def read_roster_csv(
         option_prefix=option_prefix,
     )
     try:
-        shifts, later = _roster(table, pool_names, horizon_start, horizon_end)
+        shifts, (earlier, cut_rows, later) = _roster(table, pool_names, horizon_start, horizon_end)
     except InputFileError as exc:
         raise table.locate(exc) from None
     finally:
         getattr(table.rows, "close", lambda: None)()
+    if earlier or cut_rows:
+        log.info(
+            "roster %s: %s rows start before the horizon start %s; %s of them end by then and "
+            "are ignored, the others are cut to start at it",
+            table.path,
+            f"{earlier + cut_rows:,}",
+            _fmt(horizon_start),
+            f"{earlier:,}",
+        )
     if later:
         log.info(
             "roster %s: %s rows start at or after the horizon end %s and are ignored",
@@ -171,22 +181,16 @@ def _roster(
     pool_names: tuple[str, ...],
     horizon_start: datetime,
     horizon_end: datetime | None,
-) -> tuple[list[Shift], int]:
+) -> tuple[list[Shift], tuple[int, int, int]]:
+    """The shifts, and how many rows end by the horizon start (left out), start before it
+    and end after it (cut at it), or start at or after its end (left out)."""
     p = table.path
     shifts: list[Shift] = []
-    later = 0
+    earlier = cut_rows = later = 0
     for row in table.rows:
         pool = required_text(p, row, "pool", pool_names, "pool")
         start_text = row.cells["start"]
         start = parse_timestamp(p, row.line, "start", start_text)
-        if start < horizon_start:
-            raise InputFileError(
-                p,
-                row.line,
-                "start",
-                f"shift starts at {start_text!r}, before the horizon start "
-                f"{_fmt(horizon_start)}; shifts must start at or after it",
-            )
         if horizon_end is not None and start >= horizon_end:
             later += 1
             continue
@@ -224,19 +228,20 @@ def _roster(
         except _BreakError as exc:
             raise InputFileError(p, row.line, "breaks", str(exc)) from None
         start_s = (start - horizon_start).total_seconds()
-        shifts.append(
-            Shift(
-                pool=pool,
-                start_s=start_s,
-                end_s=start_s + 3600.0 * length_h,
-                breaks=tuple(
-                    ((b0 - horizon_start).total_seconds(), (b1 - horizon_start).total_seconds())
-                    for _, b0, b1 in placed
-                ),
-                count=count,
-            )
-        )
-    return shifts, later
+        end_s = start_s + 3600.0 * length_h
+        breaks = [
+            ((b0 - horizon_start).total_seconds(), (b1 - horizon_start).total_seconds())
+            for _, b0, b1 in placed
+        ]
+        if start_s < 0:  # a night shift from the day before: its part in the horizon
+            cut = cut_at_start(start_s, end_s, breaks)
+            if cut is None:
+                earlier += 1
+                continue
+            start_s, breaks = cut
+            cut_rows += 1
+        shifts.append(Shift(pool, start_s, end_s, tuple(breaks), count))
+    return shifts, (earlier, cut_rows, later)
 
 
 def _roster_row(s: Shift, horizon_start: datetime) -> list[str]:
@@ -425,18 +430,10 @@ def shifts_from_config(
             start_s = (datetime.combine(day, clock) - horizon_start).total_seconds()
             end_s = start_s + length_s
             breaks = [(start_s + a, start_s + b) for a, b in offsets]
-            if start_s < 0:  # cut at the horizon start
-                if end_s <= 0:
+            if start_s < 0:
+                cut = cut_at_start(start_s, end_s, breaks)
+                if cut is None:
                     continue
-                start_s = 0.0
-                kept = []
-                for b0, b1 in breaks:
-                    if b1 <= 0:
-                        continue
-                    if b0 <= 0:  # on break at the horizon start: the shift starts at its end
-                        start_s = b1
-                        continue
-                    kept.append((b0, b1))
-                breaks = kept
+                start_s, breaks = cut
             shifts.append(Shift(pool, start_s, end_s, tuple(breaks), count))
     return shifts

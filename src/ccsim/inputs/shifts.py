@@ -9,7 +9,7 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["Shift", "staffing_events", "agents_per_interval"]
+__all__ = ["Shift", "staffing_events", "agents_per_interval", "cut_at_start"]
 
 
 @dataclass(frozen=True)
@@ -67,3 +67,22 @@ def agents_per_interval(
     area = np.concatenate(([0.0], np.cumsum(level[:-1] * np.diff(times))))
     edges = np.arange(n_intervals + 1, dtype=np.float64) * interval_s
     return np.diff(np.interp(edges, times, area)) / interval_s
+
+
+def cut_at_start(
+    start_s: float, end_s: float, breaks: Sequence[tuple[float, float]]
+) -> tuple[float, list[tuple[float, float]]] | None:
+    """A shift that starts before the horizon start (``start_s < 0``) cut to start at it: its
+    breaks before then are dropped, and one in progress then starts the shift at its end. None
+    when the shift ends by the horizon start (nothing of it is simulated)."""
+    if end_s <= 0:
+        return None
+    start_s, kept = 0.0, []
+    for b0, b1 in breaks:
+        if b1 <= 0:
+            continue
+        if b0 <= 0:  # on break at the horizon start: the shift starts at its end
+            start_s = b1
+            continue
+        kept.append((b0, b1))
+    return start_s, kept
