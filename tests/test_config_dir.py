@@ -119,6 +119,27 @@ def test_a_config_without_ccsims_settings_is_one_line(tmp_path, monkeypatch, cap
     assert status == 2 and "defaults names 'config', which in this folder is the file" in err
 
 
+def test_whole_numbers_in_nested_tables_and_a_wrong_value_names_its_key(
+    tmp_path, monkeypatch, capsys
+):
+    """A planner writes a proficiency as 1, not 1.0 (OmegaConf alone refuses an int in a
+    nested float table); a value of the wrong type in the file is one line naming its key."""
+    folder = _centre_dir(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    text = (folder / "config.yaml").read_text()
+    (folder / "config.yaml").write_text(text.replace('"*": 1.0', '"*": 1'))
+    assert _precheck(["--config-dir", "centres/north"], capsys) == (0, "")
+    override = "centre.pools.team.skills.voice.general=2"
+    assert _precheck(["--config-dir", "centres/north", override], capsys) == (0, "")
+    status, err = _precheck(["--config-dir", "centres/north", override[:-1] + "fast"], capsys)
+    assert status == 2 and err.count("\n") == 1
+    assert "centre.pools.team.skills.voice.general='fast': must be a number" in err
+    (folder / "config.yaml").write_text(text.replace("plots: false", "plots: false\n  seed: x"))
+    status, err = _precheck(["--config-dir", "centres/north"], capsys)
+    assert status == 2 and err.count("\n") == 1
+    assert err.startswith("ccsim: error: run.seed: Value 'x' of type 'str' could not be")
+
+
 def test_ccsim_base_keeps_the_packaged_hydra_settings():
     """ccsim_base.yaml repeats config.yaml's hydra settings but names folders by the centre."""
     GlobalHydra.instance().clear()

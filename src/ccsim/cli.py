@@ -125,7 +125,20 @@ def _explain_compose_error(exc: BaseException, overrides: list[str]) -> str:
                     f"too, e.g. strategy=[{parts[1]}] (a sweep over strategy=... must select "
                     "it in every job)"
                 )
-    return text
+    return _keyed(exc) or text
+
+
+def _keyed(exc: BaseException) -> str | None:
+    """OmegaConf's validation error as ``key: problem``: the key is on a ``full_key:`` line
+    that :func:`_one_line` drops, and a value in a user's config file has no override to
+    name it."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        key, msg = getattr(seen, "full_key", None), getattr(seen, "msg", None)
+        if key and msg:
+            return f"{key}: {str(msg).splitlines()[0]}"
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def _explain_wrong_shape(override: str, why: str) -> str | None:

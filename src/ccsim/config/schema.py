@@ -42,6 +42,14 @@ __all__ = [
 ]
 
 
+# name -> {name: number} tables (skills, switch shares). Not Dict[str, Dict[str, float]]:
+# OmegaConf 2.3 refuses an integer there ("Value 1 (int) is incompatible with type hint
+# 'float'") though it takes one in a flat Dict[str, float]. The numbers are checked, under
+# their full key, where the config becomes typed objects (config/pools.py, behaviour.py,
+# strategies.py).
+NumberTable = Dict[str, Dict[str, Any]]
+
+
 @dataclass
 class DistributionConf:
     """A duration distribution in seconds; each dist's keys: README.md, "Duration distributions".
@@ -169,9 +177,9 @@ class PoolConf:
     ``roster_csv``. ``shrinkage``: share of scheduled time not on the phone.
     """
 
-    skills: Dict[str, Dict[str, float]] = field(default_factory=dict)
-    secondary: Dict[str, Dict[str, float]] = field(default_factory=dict)
-    deferred: Dict[str, Dict[str, float]] = field(default_factory=dict)
+    skills: NumberTable = field(default_factory=dict)
+    secondary: NumberTable = field(default_factory=dict)
+    deferred: NumberTable = field(default_factory=dict)
     deferred_min_idle: int = 1
     agents: Optional[int] = None
     agents_per_interval: Optional[List[int]] = None
@@ -188,11 +196,11 @@ class BehaviourConf:
     retry_delay: DistributionConf = field(
         default_factory=lambda: DistributionConf(dist="exponential", mean_s=600.0)
     )
-    retry_switch: Dict[str, Dict[str, float]] = field(default_factory=dict)
+    retry_switch: NumberTable = field(default_factory=dict)
     repeat_delay: DistributionConf = field(
         default_factory=lambda: DistributionConf(dist="exponential", mean_s=86400.0)
     )
-    repeat_switch: Dict[str, Dict[str, float]] = field(default_factory=dict)
+    repeat_switch: NumberTable = field(default_factory=dict)
     chaser_channel: Optional[str] = None
     overflow_s: float = 60.0
     retry_patience: str = "redraw"
@@ -264,7 +272,7 @@ class ChatbotConf:
     context_share: float = 0.0
     context_handle_factor: float = 0.9
     no_context_handle_factor: float = 1.2
-    switch: Dict[str, Dict[str, float]] = field(default_factory=dict)
+    switch: NumberTable = field(default_factory=dict)
     capacity: Optional[int] = None
 
 
@@ -357,7 +365,7 @@ class CrossTrainingConf:
     """Cross-training: ``skills`` (pool -> {channel: {intent or "*": proficiency}}) become
     primary skills of the pool (replacing a secondary skill for the same channel and intent)."""
 
-    skills: Dict[str, Dict[str, Dict[str, float]]] = field(default_factory=dict)
+    skills: Dict[str, NumberTable] = field(default_factory=dict)
 
 
 @dataclass
