@@ -98,6 +98,24 @@ def test_the_quickstart_runs_as_written(tmp_path):
     meeting = pools[("2026-03-03", "15:00", "voice_team")]
     assert float(meeting["agents_on_phone"]) < float(meeting["agents_scheduled"]) - 2
 
+    # "Reading the headline" quotes this run (seed and sample fixed): its numbers are the report's.
+    page = " ".join(PAGE.read_text().split())
+    md = (out / "report.md").read_text()
+    words = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    head = re.search(r"> \*\*([\d.]+) agent-hours short\*\* over 2 days, most on (.+?) \(", page)
+    ci = re.search(r"below 0 \(`(.+?)` here\)", page)
+    heads = re.search(
+        r"here: (\d+) voice agents short at Monday (\d\d:\d\d), (\d+) required and (\d+) sch", page
+    )
+    assert head and ci and heads
+    assert f"{head[1]} agent-hours short over 2 days, most on {head[2]} (" in words
+    assert f"**{head[1]} agent-hours** in total (95% CI {ci[1]})" in md
+    n, clock, required, scheduled = heads.groups()
+    assert (
+        f"**Worst interval: {n} short on voice, 2026-03-02 Mon {clock} ({required} required by "
+        f"Erlang A, {scheduled} scheduled).**"
+    ) in md
+
 
 def test_the_error_the_page_shows(tmp_path, monkeypatch, capsys):
     """The page's example of a stop before anything runs: an activity the config does not list."""
